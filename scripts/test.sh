@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# scripts/test.sh: every test of j7599, on a fresh Debian 12 machine with the
+# PostgreSQL 15 server.  Installs what is missing, builds with -Wall -Werror,
+# runs the C unit tests under ASan/UBSan, a short fuzz run of every parser,
+# then pg_regress, the pgTAP suites (pg_prove) and the shell suites against a
+# throwaway cluster that is always stopped.  Exits non-zero if anything failed.
+#
+#   FUZZ_SECONDS=N   seconds per fuzzer (default 15)
+set -u
+. "$(dirname "$0")/lib.sh"
+cd "$J7599_ROOT"
+
+J7599_EXTRA_PKGS="clang libclang-rt-14-dev"
+j7599_deps || exit 1
+
+passed=0
+failed=0
+failures=""
+suite() {
+	local name=$1
+	shift
+	j7599_log "$name"
+	if "$@"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		failures="$failures $name"
+		echo "*** $name FAILED"
+	fi
+}
+
+regress() {
+	make -s PG_CONFIG="$PGBIN/pg_config" installcheck
+	local rc=$?
+	[ $rc -eq 0 ] || cat build/regress/regression.diffs 2>/dev/null | head -300
+	return $rc
+}
+
+pgtap() {
+	j7599_psql -d postgres -c 'DROP DATABASE IF EXISTS j7599_tap' -c 'CREATE DATABASE j7599_tap' &&
+		j7599_psql -d j7599_tap -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION j7599' &&
+		pg_prove --failures -d j7599_tap test/pgtap/*.sql
+}
+
+shell_suites() {
+	ls test/shell/*.sh >/dev/null 2>&1 || return 0
+	prove --failures -e bash test/shell/*.sh
+}
+
+suite "build" j7599_build || true
+if [ $failed -ne 0 ]; then
+	echo "build failed; nothing else can run"
+	echo "suites: $passed passed, $failed failed"
+	exit 1
+fi
+suite "C unit tests (ASan, UBSan)" make -s -f test/c.mk unit SHARED=data
+suite "fuzzers (${FUZZ_SECONDS:-15}s each)" make -s -f test/c.mk fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-15}"
+j7599_cluster_up || exit 1
+suite "pg_regress" regress
+suite "pgTAP" pgtap
+suite "shell suites" shell_suites
+
+echo
+[ -z "$failures" ] || echo "failed:$failures"
+echo "suites: $passed passed, $failed failed"
+[ $failed -eq 0 ]

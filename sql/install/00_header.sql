@@ -1,0 +1,4 @@
+/* j7599: HCPCS J7599 claim-line types, payer policy and validation */
+
+-- complain if the script is sourced in psql rather than by CREATE EXTENSION
+\echo Use "CREATE EXTENSION j7599" to load this file. \quit

@@ -1,0 +1,118 @@
+/*
+ * Reference data and payer policy: the tables.
+ *
+ * Every table carries `shipped`: true for the rows CREATE EXTENSION loads and
+ * that nobody has changed since.  pg_dump saves exactly the rows with
+ * `NOT shipped` (see 29_reference_guard.sql), so user rows and user edits of
+ * shipped rows survive a dump and restore, and untouched shipped rows are not
+ * dumped twice.
+ *
+ * NULL in a policy field means "unknown", never "no".
+ */
+
+CREATE FUNCTION j7599.payer_key(name text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN lower(regexp_replace(name, '[^A-Za-z0-9]+', '', 'g'));
+COMMENT ON FUNCTION j7599.payer_key(text) IS
+'The matching key of a payer name or alias: ASCII letters and digits only, lower case ("Blue Cross Blue Shield" and "BLUECROSS-BLUESHIELD" share one key)';
+
+CREATE TABLE j7599.hcpcs_code (
+    code              text PRIMARY KEY CHECK (code ~ '^[A-Z][0-9]{4}$'),
+    long_description  text NOT NULL CHECK (long_description <> ''),
+    short_description text,
+    is_noc            boolean NOT NULL DEFAULT false,
+    valid             daterange NOT NULL DEFAULT '(,)' CHECK (NOT isempty(valid)),
+    code_set          text NOT NULL DEFAULT 'CMS HCPCS Level II',
+    code_set_version  text NOT NULL,
+    source            text NOT NULL,
+    shipped           boolean NOT NULL DEFAULT false
+);
+
+CREATE TABLE j7599.modifier (
+    modifier          text PRIMARY KEY CHECK (modifier ~ '^[0-9A-Z]{2}$'),
+    description       text NOT NULL CHECK (description <> ''),
+    category          text NOT NULL CHECK (category IN
+                        ('pricing', 'payment', 'waste', '340b', 'ncci_bypass', 'anatomic', 'route',
+                         'informational', 'procedure', 'therapy', 'ambulance', 'dme', 'quality', 'other')),
+    drug_line         text NOT NULL CHECK (drug_line IN
+                        ('expected', 'allowed', 'procedure_only', 'needs_documentation')),
+    valid             daterange NOT NULL DEFAULT '(,)' CHECK (NOT isempty(valid)),
+    code_set          text NOT NULL,
+    code_set_version  text NOT NULL,
+    source            text NOT NULL,
+    confidence        text NOT NULL DEFAULT 'confirmed' CHECK (confidence IN ('confirmed', 'secondary', 'assumed')),
+    shipped           boolean NOT NULL DEFAULT false
+);
+
+CREATE TABLE j7599.modifier_conflict (
+    modifier_a  text NOT NULL REFERENCES j7599.modifier ON UPDATE CASCADE,
+    modifier_b  text NOT NULL REFERENCES j7599.modifier ON UPDATE CASCADE,
+    reason      text NOT NULL CHECK (reason <> ''),
+    source      text NOT NULL,
+    confidence  text NOT NULL CHECK (confidence IN ('confirmed', 'secondary', 'assumed')),
+    shipped     boolean NOT NULL DEFAULT false,
+    PRIMARY KEY (modifier_a, modifier_b),
+    CHECK (modifier_a < modifier_b)
+);
+
+CREATE TABLE j7599.place_of_service (
+    code        text PRIMARY KEY CHECK (code ~ '^[0-9]{2}$'),
+    name        text NOT NULL CHECK (name <> ''),
+    valid       daterange NOT NULL DEFAULT '(,)' CHECK (NOT isempty(valid)),
+    source      text NOT NULL,
+    confidence  text NOT NULL CHECK (confidence IN ('confirmed', 'secondary', 'assumed')),
+    shipped     boolean NOT NULL DEFAULT false
+);
+
+CREATE TABLE j7599.drug_code (
+    drug        text NOT NULL CHECK (drug ~ '^[a-z0-9]+([ -][a-z0-9]+)*$'),
+    code        text NOT NULL CHECK (code ~ '^[A-Z][0-9]{4}$'),
+    name_kind   text NOT NULL CHECK (name_kind IN ('generic', 'brand')),
+    route       text CHECK (route IN ('oral', 'parenteral')),
+    source      text NOT NULL,
+    confidence  text NOT NULL CHECK (confidence IN ('confirmed', 'secondary', 'assumed')),
+    shipped     boolean NOT NULL DEFAULT false,
+    PRIMARY KEY (drug, code)
+);
+
+CREATE TABLE j7599.payer (
+    payer_id    text PRIMARY KEY CHECK (payer_id ~ '^[a-z][a-z0-9_]*$'),
+    name        text NOT NULL CHECK (name <> ''),
+    is_group    boolean NOT NULL DEFAULT false,
+    parent_id   text REFERENCES j7599.payer ON UPDATE CASCADE,
+    source      text NOT NULL,
+    shipped     boolean NOT NULL DEFAULT false,
+    CHECK (parent_id IS DISTINCT FROM payer_id)
+);
+
+CREATE TABLE j7599.payer_alias (
+    alias       text PRIMARY KEY CHECK (j7599.payer_key(alias) <> ''),
+    payer_id    text NOT NULL REFERENCES j7599.payer ON UPDATE CASCADE ON DELETE CASCADE,
+    source      text NOT NULL,
+    shipped     boolean NOT NULL DEFAULT false
+);
+CREATE UNIQUE INDEX payer_alias_key ON j7599.payer_alias (j7599.payer_key(alias));
+
+CREATE TABLE j7599.policy (
+    policy_id               text PRIMARY KEY DEFAULT gen_random_uuid()::text,
+    payer_id                text NOT NULL REFERENCES j7599.payer ON UPDATE CASCADE,
+    code                    text NOT NULL CHECK (code ~ '^([A-Z][0-9]{4}|[0-9]{4}[0-9FTU])$'),
+    valid                   daterange NOT NULL CHECK (NOT isempty(valid)),
+    requires_ndc            boolean,
+    requires_narrative      boolean,
+    narrative_max_length    integer CHECK (narrative_max_length > 0),
+    requires_prior_auth     boolean,
+    dx_required             text[] CHECK (cardinality(dx_required) > 0),
+    pos_allowed             text[] CHECK (cardinality(pos_allowed) > 0),
+    max_units               numeric CHECK (max_units > 0),
+    supply_days_max         integer CHECK (supply_days_max > 0),
+    waste_modifier_required boolean,
+    kx_rule                 text CHECK (kx_rule IN ('conditional')),
+    bill_to                 text,
+    source                  text NOT NULL CHECK (source <> ''),
+    confidence              text NOT NULL CHECK (confidence IN ('confirmed', 'secondary', 'assumed')),
+    field_confidence        jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(field_confidence) = 'object'),
+    note                    text,
+    shipped                 boolean NOT NULL DEFAULT false,
+    CONSTRAINT policy_no_overlap EXCLUDE USING gist (payer_id WITH =, code WITH =, valid WITH &&)
+);
