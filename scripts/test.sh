@@ -38,7 +38,7 @@ regress() {
 
 pgtap() {
 	j7599_psql -d postgres -c 'DROP DATABASE IF EXISTS j7599_tap' -c 'CREATE DATABASE j7599_tap' &&
-		j7599_psql -d j7599_tap -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION j7599' &&
+		j7599_psql -d j7599_tap -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION j7599 CASCADE' &&
 		pg_prove --failures -d j7599_tap test/pgtap/*.sql
 }
 
