@@ -1,0 +1,170 @@
+/*
+ * Validation: the rule engine's SQL interface (src/validate.c, src/rules.c).
+ *
+ *   validate(line, payer, service_date, units, ndc, pos, dx, narrative,
+ *            prior_auth, days_supply, transplant_date)   SETOF finding
+ *   is_valid(same arguments)                             boolean
+ *   line_ok(line, units, ndc, pos, dx)                   boolean, for CHECK
+ *   rules()                                              the rule catalogue
+ *   builtin_conflicts()                                  line_ok's modifier pairs
+ *
+ * The rules read the reference tables through a per-backend cache.  The
+ * statement triggers at the end of this file keep it fresh: any change to a
+ * reference table reaches the cache of this session at the next statement and
+ * of other sessions at the first statement after the commit.  This file runs
+ * after the shipped data is loaded, so the triggers do not fire at install.
+ */
+
+CREATE TYPE j7599.finding AS (
+    rule     text,
+    severity text,
+    field    text,
+    message  text,
+    source   text
+);
+COMMENT ON TYPE j7599.finding IS
+'One rule finding: rule id, severity (error, warning, info), the argument it concerns, a message for the biller, and the source the rule rests on';
+
+-- ------------------------------------------------------------- validate
+
+CREATE FUNCTION j7599.validate(
+    line            j7599.hcpcs_line,
+    payer           text    DEFAULT NULL,
+    service_date    date    DEFAULT NULL,
+    units           numeric DEFAULT NULL,
+    ndc             text    DEFAULT NULL,
+    pos             text    DEFAULT NULL,
+    dx              text[]  DEFAULT NULL,
+    narrative       text    DEFAULT NULL,
+    prior_auth      text    DEFAULT NULL,
+    days_supply     integer DEFAULT NULL,
+    transplant_date date    DEFAULT NULL)
+RETURNS SETOF j7599.finding
+    AS 'MODULE_PATHNAME', 'j7599_validate'
+    LANGUAGE C STABLE PARALLEL SAFE ROWS 2;
+COMMENT ON FUNCTION j7599.validate(j7599.hcpcs_line, text, date, numeric, text, text, text[], text, text, integer, date) IS
+'Every finding of the rule catalogue for one claim line; no rows for a clean line or a NULL line. Payer policy resolves through the payer cascade on service_date';
+
+CREATE FUNCTION j7599.validate(
+    line            text,
+    payer           text    DEFAULT NULL,
+    service_date    date    DEFAULT NULL,
+    units           numeric DEFAULT NULL,
+    ndc             text    DEFAULT NULL,
+    pos             text    DEFAULT NULL,
+    dx              text[]  DEFAULT NULL,
+    narrative       text    DEFAULT NULL,
+    prior_auth      text    DEFAULT NULL,
+    days_supply     integer DEFAULT NULL,
+    transplant_date date    DEFAULT NULL)
+RETURNS SETOF j7599.finding
+    AS 'MODULE_PATHNAME', 'j7599_validate_text'
+    LANGUAGE C STABLE PARALLEL SAFE ROWS 2;
+COMMENT ON FUNCTION j7599.validate(text, text, date, numeric, text, text, text[], text, text, integer, date) IS
+'validate() for a line given as text: a line that is not valid hcpcs_line input is the finding LINE_MALFORMED, not an error';
+
+-- ------------------------------------------------------------- is_valid
+
+CREATE FUNCTION j7599.is_valid(
+    line            j7599.hcpcs_line,
+    payer           text    DEFAULT NULL,
+    service_date    date    DEFAULT NULL,
+    units           numeric DEFAULT NULL,
+    ndc             text    DEFAULT NULL,
+    pos             text    DEFAULT NULL,
+    dx              text[]  DEFAULT NULL,
+    narrative       text    DEFAULT NULL,
+    prior_auth      text    DEFAULT NULL,
+    days_supply     integer DEFAULT NULL,
+    transplant_date date    DEFAULT NULL)
+RETURNS boolean
+    AS 'MODULE_PATHNAME', 'j7599_is_valid'
+    LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION j7599.is_valid(j7599.hcpcs_line, text, date, numeric, text, text, text[], text, text, integer, date) IS
+'True when validate() finds no error (warnings and info allowed); NULL for a NULL line';
+
+CREATE FUNCTION j7599.is_valid(
+    line            text,
+    payer           text    DEFAULT NULL,
+    service_date    date    DEFAULT NULL,
+    units           numeric DEFAULT NULL,
+    ndc             text    DEFAULT NULL,
+    pos             text    DEFAULT NULL,
+    dx              text[]  DEFAULT NULL,
+    narrative       text    DEFAULT NULL,
+    prior_auth      text    DEFAULT NULL,
+    days_supply     integer DEFAULT NULL,
+    transplant_date date    DEFAULT NULL)
+RETURNS boolean
+    AS 'MODULE_PATHNAME', 'j7599_is_valid_text'
+    LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION j7599.is_valid(text, text, date, numeric, text, text, text[], text, text, integer, date) IS
+'is_valid() for a line given as text: a malformed line is not valid; NULL for a NULL line';
+
+-- -------------------------------------------------------------- line_ok
+
+CREATE FUNCTION j7599.line_ok(
+    line  j7599.hcpcs_line,
+    units numeric DEFAULT NULL,
+    ndc   text    DEFAULT NULL,
+    pos   text    DEFAULT NULL,
+    dx    text[]  DEFAULT NULL)
+RETURNS boolean
+    AS 'MODULE_PATHNAME', 'j7599_line_ok'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION j7599.line_ok(j7599.hcpcs_line, numeric, text, text, text[]) IS
+'For CHECK constraints: reads no table. True when no modifier is repeated, no built-in conflicting pair (j7599.builtin_conflicts()) stands on the line, units > 0, and the NDC, place of service and diagnoses are well-formed. NULL or blank arguments pass; a NULL line gives NULL';
+
+-- ------------------------------------------------------------- catalogue
+
+CREATE FUNCTION j7599.rules()
+RETURNS TABLE (rule text, severity text, scope text, field text, fires_when text)
+    AS 'MODULE_PATHNAME', 'j7599_rules'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 30;
+COMMENT ON FUNCTION j7599.rules() IS
+'The rule catalogue: rule id, severity (policy: error when the payer policy says so), scope (line: every line; noc: J7599 and NOC codes), field and when it fires';
+
+CREATE FUNCTION j7599.builtin_conflicts()
+RETURNS TABLE (modifier_a text, modifier_b text, reason text)
+    AS 'MODULE_PATHNAME', 'j7599_builtin_conflicts'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 16;
+COMMENT ON FUNCTION j7599.builtin_conflicts() IS
+'The modifier pairs line_ok() refuses without reading a table (modifier_a < modifier_b); j7599.modifier_conflict holds them too';
+
+CREATE FUNCTION j7599._cascade(payer text, on_date date, code text DEFAULT 'J7599')
+RETURNS TABLE (field text, from_payer text, policy_id text)
+    AS 'MODULE_PATHNAME', 'j7599_cascade'
+    LANGUAGE C STABLE PARALLEL SAFE ROWS 11;
+COMMENT ON FUNCTION j7599._cascade(text, date, text) IS
+'Internal: the policy cascade as the validation cache resolves it (one row per field that resolves, with the payer and policy row it came from); must agree with policy_explain()';
+
+CREATE FUNCTION j7599._cache_loads() RETURNS bigint
+    AS 'MODULE_PATHNAME', 'j7599_cache_loads'
+    LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION j7599._cache_loads() IS
+'Internal: how many times this session has loaded the validation cache (once, plus once after each change to a reference table)';
+
+-- ------------------------------------------------------- cache freshness
+
+CREATE FUNCTION j7599._reference_changed() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'j7599_reference_changed'
+    LANGUAGE C;
+COMMENT ON FUNCTION j7599._reference_changed() IS
+'Internal statement trigger on the reference tables: tells every session''s validation cache that the table changed';
+
+CREATE TRIGGER reference_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON j7599.hcpcs_code
+    FOR EACH STATEMENT EXECUTE FUNCTION j7599._reference_changed();
+CREATE TRIGGER reference_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON j7599.modifier
+    FOR EACH STATEMENT EXECUTE FUNCTION j7599._reference_changed();
+CREATE TRIGGER reference_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON j7599.modifier_conflict
+    FOR EACH STATEMENT EXECUTE FUNCTION j7599._reference_changed();
+CREATE TRIGGER reference_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON j7599.place_of_service
+    FOR EACH STATEMENT EXECUTE FUNCTION j7599._reference_changed();
+CREATE TRIGGER reference_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON j7599.drug_code
+    FOR EACH STATEMENT EXECUTE FUNCTION j7599._reference_changed();
+CREATE TRIGGER reference_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON j7599.payer
+    FOR EACH STATEMENT EXECUTE FUNCTION j7599._reference_changed();
+CREATE TRIGGER reference_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON j7599.payer_alias
+    FOR EACH STATEMENT EXECUTE FUNCTION j7599._reference_changed();
+CREATE TRIGGER reference_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON j7599.policy
+    FOR EACH STATEMENT EXECUTE FUNCTION j7599._reference_changed();

@@ -1,0 +1,1396 @@
+/*
+ * src/policy_cache.c
+ *
+ * The reference and policy cache (see policy_cache.h for what it holds, how it
+ * stays fresh and how policies resolve).
+ *
+ * Layout, all inside one memory context per load, a child of
+ * CacheMemoryContext, dropped as a whole when the next load succeeds:
+ *
+ *   hcpcs_code         array sorted by code key, binary search
+ *   modifier           1296-slot array indexed by the two characters
+ *   modifier_conflict  array sorted by pair key, binary search
+ *   place_of_service   100-slot array
+ *   drug_code          distinct names with their codes, a narr_index over the
+ *                      names, and the sorted set of their codes
+ *   payer              array sorted by payer_id (C order), each with its chain;
+ *                      keys of payer ids and of aliases in sorted arrays
+ *   policy             array sorted by (payer, code, start of range)
+ *
+ * plus the cascade resolved ahead for every payer, code and stretch of dates
+ * over which it cannot change, and a memo of payer texts already resolved.
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+#include "utils/timestamp.h"
+
+#include "policy_cache.h"
+
+#define N_TABLES 8
+#define MAX_CHAIN 34			/* the payer, 32 parents, 'default' */
+#define MEMO_PAYER_MAX 60		/* longest payer text the memo keeps */
+
+static const char *const table_names[N_TABLES] = {
+	"hcpcs_code", "modifier", "modifier_conflict", "place_of_service",
+	"drug_code", "payer", "payer_alias", "policy"
+};
+
+#define PAYER_MEMO_SLOTS 128
+
+typedef struct pc_payer_memo
+{
+	int16		len;			/* -1: empty */
+	int16		result;			/* payer index or -1 */
+	char		text[MEMO_PAYER_MAX];
+} pc_payer_memo;
+
+typedef struct pc_key_entry
+{
+	const char *key;			/* payer_key of a payer id or alias */
+	int			payer;			/* index; -1: two payer ids share the key */
+} pc_key_entry;
+
+struct pc_cache
+{
+	MemoryContext cxt;
+	uint64		seen_inval;		/* invalidation count when loading began */
+
+	int			ncodes;
+	pc_code    *codes;
+	const char *hcpcs_label;
+
+	pc_modifier modifiers[PC_NMODIFIERS];
+	const char *modifier_label;
+
+	int			nconflicts;
+	pc_conflict *conflicts;
+
+	pc_pos		pos[100];
+
+	int			ndrugs;
+	pc_drug    *drugs;
+	narr_index *drug_index;
+	int			ndrug_codes;
+	uint32	   *drug_codes;		/* sorted, distinct */
+
+	int			npayers;
+	pc_payer   *payers;			/* sorted by payer_id */
+	int			nid_keys;
+	pc_key_entry *id_keys;		/* sorted by key */
+	int			nalias_keys;
+	pc_key_entry *alias_keys;	/* sorted by key */
+	int			max_key_len;
+
+	int			npolicies;
+	pc_policy  *policies;		/* sorted by payer, code, valid.lo */
+
+	/* memo of payer texts resolved, direct-mapped by a hash of the text */
+	pc_payer_memo payer_memo[PAYER_MEMO_SLOTS];
+};
+
+/* the cascade of one payer for one code, by stretches of dates */
+typedef struct pc_segment
+{
+	int64		lo;				/* first date of the stretch */
+	pc_resolved res;
+} pc_segment;
+
+typedef struct pc_payer_code
+{
+	uint32		code;
+	int			nsegs;
+	pc_segment *segs;			/* sorted by lo; the first starts at INT64_MIN */
+} pc_payer_code;
+
+static const pc_resolved nothing_resolved;
+
+static const char *const field_names[PF__COUNT] = {
+	"requires_ndc", "requires_narrative", "narrative_max_length",
+	"requires_prior_auth", "dx_required", "pos_allowed", "max_units",
+	"supply_days_max", "waste_modifier_required", "kx_rule", "bill_to"
+};
+
+const char *
+pc_field_name(pc_field f)
+{
+	if ((int) f < 0 || f >= PF__COUNT)
+		return "?";
+	return field_names[f];
+}
+
+static void build_segments(pc_cache *c);
+
+static pc_cache *current = NULL;
+static MemoryContext loading_cxt = NULL;
+static uint64 inval_count = 0;
+static bool callback_registered = false;
+static Oid	watched[N_TABLES];
+static TimestampTz last_statement = 0;
+static int64 loads = 0;
+
+/* ------------------------------------------------------------- keys */
+
+static inline int
+char36(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A' + 10;
+	return -1;
+}
+
+uint32
+pc_code_key(const char *code5)
+{
+	uint32		k = 0;
+	int			i;
+
+	for (i = 0; i < 5; i++)
+	{
+		int			v = char36(code5[i]);
+
+		if (v < 0)
+			return 0;
+		k = (k << 6) | (uint32) (v + 1);
+	}
+	return code5[5] == '\0' ? k : 0;
+}
+
+int
+pc_modifier_index(const char *mod2)
+{
+	int			a = char36(mod2[0]);
+	int			b;
+
+	if (a < 0)
+		return -1;
+	b = char36(mod2[1]);
+	if (b < 0)
+		return -1;
+	return a * 36 + b;
+}
+
+/* payer_key: ASCII letters and digits, lower case; returns the length */
+static int
+payer_key(const char *s, int len, char *out, int outmax)
+{
+	int			n = 0;
+	int			i;
+
+	for (i = 0; i < len; i++)
+	{
+		char		c = s[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char) (c + ('a' - 'A'));
+		else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+			continue;
+		if (n >= outmax)
+			return -1;			/* longer than any key */
+		out[n++] = c;
+	}
+	return n;
+}
+
+/* ------------------------------------------------------ invalidation */
+
+static void
+relcache_callback(Datum arg, Oid relid)
+{
+	int			i;
+
+	if (!OidIsValid(relid))
+	{
+		inval_count++;
+		return;
+	}
+	for (i = 0; i < N_TABLES; i++)
+	{
+		if (watched[i] == relid)
+		{
+			inval_count++;
+			return;
+		}
+	}
+}
+
+int64
+pc_load_count(void)
+{
+	return loads;
+}
+
+/* ----------------------------------------------------------- loading */
+
+static SPITupleTable *
+run_query(const char *sql, Snapshot snap)
+{
+	SPIPlanPtr	plan = SPI_prepare(sql, 0, NULL);
+	int			rc;
+
+	if (plan == NULL)
+		elog(ERROR, "j7599: could not prepare the reference query \"%s\": %s",
+			 sql, SPI_result_code_string(SPI_result));
+	rc = SPI_execute_snapshot(plan, NULL, NULL, snap, InvalidSnapshot,
+							  true, false, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "j7599: reference query \"%s\" failed: %s",
+			 sql, SPI_result_code_string(rc));
+	SPI_freeplan(plan);
+	return SPI_tuptable;
+}
+
+static Datum
+col(SPITupleTable *t, uint64 row, int colno, bool *isnull)
+{
+	return SPI_getbinval(t->vals[row], t->tupdesc, colno, isnull);
+}
+
+/* text column as a C string in the current context; NULL stays NULL */
+static char *
+col_text(SPITupleTable *t, uint64 row, int colno)
+{
+	bool		isnull;
+	Datum		d = col(t, row, colno, &isnull);
+
+	return isnull ? NULL : TextDatumGetCString(d);
+}
+
+static bool
+col_bool(SPITupleTable *t, uint64 row, int colno, bool *isnull)
+{
+	Datum		d = col(t, row, colno, isnull);
+
+	return *isnull ? false : DatumGetBool(d);
+}
+
+/* a daterange given as four columns: lower, upper, lower_inc, upper_inc */
+static pc_range
+col_range(SPITupleTable *t, uint64 row, int colno)
+{
+	pc_range	r;
+	bool		isnull;
+	bool		inc_null;
+	Datum		d;
+
+	d = col(t, row, colno, &isnull);
+	if (isnull)
+		r.lo = PG_INT64_MIN;
+	else
+		r.lo = (int64) DatumGetDateADT(d) +
+			(col_bool(t, row, colno + 2, &inc_null) ? 0 : 1);
+	d = col(t, row, colno + 1, &isnull);
+	if (isnull)
+		r.hi = PG_INT64_MAX;
+	else
+		r.hi = (int64) DatumGetDateADT(d) +
+			(col_bool(t, row, colno + 3, &inc_null) ? 1 : 0);
+	return r;
+}
+
+#define RANGE_COLS(c) \
+	"lower(" c "), upper(" c "), lower_inc(" c "), upper_inc(" c ")"
+
+static int
+cmp_code(const void *a, const void *b)
+{
+	uint32		x = ((const pc_code *) a)->key;
+	uint32		y = ((const pc_code *) b)->key;
+
+	return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+static int
+cmp_uint32(const void *a, const void *b)
+{
+	uint32		x = *(const uint32 *) a;
+	uint32		y = *(const uint32 *) b;
+
+	return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+static int
+cmp_conflict(const void *a, const void *b)
+{
+	return cmp_uint32(&((const pc_conflict *) a)->pair,
+					  &((const pc_conflict *) b)->pair);
+}
+
+static int
+cmp_key_entry(const void *a, const void *b)
+{
+	return strcmp(((const pc_key_entry *) a)->key,
+				  ((const pc_key_entry *) b)->key);
+}
+
+static int
+cmp_policy(const void *a, const void *b)
+{
+	const pc_policy *x = (const pc_policy *) a;
+	const pc_policy *y = (const pc_policy *) b;
+
+	if (x->payer != y->payer)
+		return x->payer < y->payer ? -1 : 1;
+	if (x->code != y->code)
+		return x->code < y->code ? -1 : 1;
+	if (x->valid.lo != y->valid.lo)
+		return x->valid.lo < y->valid.lo ? -1 : 1;
+	return 0;
+}
+
+/* one copy per distinct label string */
+static const char *
+intern(const char **labels, int *nlabels, int max, const char *s)
+{
+	int			i;
+
+	for (i = 0; i < *nlabels; i++)
+		if (strcmp(labels[i], s) == 0)
+			return labels[i];
+	if (*nlabels < max)
+	{
+		labels[*nlabels] = pstrdup(s);
+		return labels[(*nlabels)++];
+	}
+	return pstrdup(s);
+}
+
+static void
+load_codes(pc_cache *c, Snapshot snap)
+{
+	SPITupleTable *t = run_query(
+		"SELECT code, is_noc, code_set || ' ' || code_set_version, "
+		RANGE_COLS("valid") " FROM j7599.hcpcs_code", snap);
+	SPITupleTable *lt = run_query(
+		"SELECT coalesce(string_agg(l, ' / ' ORDER BY l), 'CMS HCPCS Level II') FROM "
+		"(SELECT DISTINCT code_set || ' ' || code_set_version AS l FROM j7599.hcpcs_code) s",
+		snap);
+	MemoryContext old = MemoryContextSwitchTo(c->cxt);
+	const char *labels[16];
+	int			nlabels = 0;
+	uint64		i;
+	int			n = 0;
+
+	c->codes = palloc0(sizeof(pc_code) * Max(t->numvals, 1));
+	for (i = 0; i < t->numvals; i++)
+	{
+		pc_code    *pc = &c->codes[n];
+		char	   *code = col_text(t, i, 1);
+		char	   *label = col_text(t, i, 3);
+		bool		isnull;
+
+		if (code == NULL || strlen(code) != 5 || (pc->key = pc_code_key(code)) == 0)
+			continue;
+		memcpy(pc->code, code, 6);
+		pc->is_noc = col_bool(t, i, 2, &isnull);
+		pc->label = intern(labels, &nlabels, lengthof(labels),
+						   label ? label : "CMS HCPCS Level II");
+		pc->valid = col_range(t, i, 4);
+		n++;
+	}
+	c->ncodes = n;
+	qsort(c->codes, n, sizeof(pc_code), cmp_code);
+	c->hcpcs_label = col_text(lt, 0, 1);
+	MemoryContextSwitchTo(old);
+}
+
+static pc_drug_line
+drug_line_of(const char *s)
+{
+	if (s == NULL)
+		return PC_DRUG_LINE_ALLOWED;
+	if (strcmp(s, "expected") == 0)
+		return PC_DRUG_LINE_EXPECTED;
+	if (strcmp(s, "procedure_only") == 0)
+		return PC_DRUG_LINE_PROCEDURE_ONLY;
+	if (strcmp(s, "needs_documentation") == 0)
+		return PC_DRUG_LINE_NEEDS_DOCUMENTATION;
+	return PC_DRUG_LINE_ALLOWED;
+}
+
+static void
+load_modifiers(pc_cache *c, Snapshot snap)
+{
+	SPITupleTable *t = run_query(
+		"SELECT modifier, drug_line, description, source FROM j7599.modifier", snap);
+	SPITupleTable *lt = run_query(
+		"SELECT coalesce(string_agg(l, ' / ' ORDER BY l), 'HCPCS and CPT modifiers') FROM "
+		"(SELECT DISTINCT code_set || CASE WHEN code_set_version IN ('', 'unversioned') "
+		"THEN '' ELSE ' ' || code_set_version END AS l FROM j7599.modifier) s", snap);
+	SPITupleTable *ct = run_query(
+		"SELECT modifier_a, modifier_b, reason, source FROM j7599.modifier_conflict", snap);
+	MemoryContext old = MemoryContextSwitchTo(c->cxt);
+	uint64		i;
+	int			n = 0;
+
+	for (i = 0; i < t->numvals; i++)
+	{
+		char	   *m = col_text(t, i, 1);
+		int			ix;
+		pc_modifier *pm;
+
+		if (m == NULL || strlen(m) != 2 || (ix = pc_modifier_index(m)) < 0)
+			continue;
+		pm = &c->modifiers[ix];
+		pm->present = true;
+		pm->drug_line = drug_line_of(col_text(t, i, 2));
+		pm->description = col_text(t, i, 3);
+		pm->source = col_text(t, i, 4);
+		if (pm->source == NULL)
+			pm->source = "j7599.modifier";
+	}
+	c->modifier_label = col_text(lt, 0, 1);
+
+	c->conflicts = palloc0(sizeof(pc_conflict) * Max(ct->numvals, 1));
+	for (i = 0; i < ct->numvals; i++)
+	{
+		char	   *a = col_text(ct, i, 1);
+		char	   *b = col_text(ct, i, 2);
+		int			x,
+					y;
+
+		if (a == NULL || b == NULL || strlen(a) != 2 || strlen(b) != 2)
+			continue;
+		x = pc_modifier_index(a);
+		y = pc_modifier_index(b);
+		if (x < 0 || y < 0 || x == y)
+			continue;
+		c->conflicts[n].pair = (uint32) (Min(x, y) * PC_NMODIFIERS + Max(x, y));
+		c->conflicts[n].reason = col_text(ct, i, 3);
+		c->conflicts[n].source = col_text(ct, i, 4);
+		if (c->conflicts[n].reason == NULL)
+			c->conflicts[n].reason = "they may not stand on one line";
+		if (c->conflicts[n].source == NULL)
+			c->conflicts[n].source = "j7599.modifier_conflict";
+		n++;
+	}
+	c->nconflicts = n;
+	qsort(c->conflicts, n, sizeof(pc_conflict), cmp_conflict);
+	MemoryContextSwitchTo(old);
+}
+
+static void
+load_pos(pc_cache *c, Snapshot snap)
+{
+	SPITupleTable *t = run_query(
+		"SELECT code, name, source, " RANGE_COLS("valid")
+		" FROM j7599.place_of_service", snap);
+	MemoryContext old = MemoryContextSwitchTo(c->cxt);
+	uint64		i;
+
+	for (i = 0; i < t->numvals; i++)
+	{
+		char	   *code = col_text(t, i, 1);
+		pc_pos	   *p;
+
+		if (code == NULL || strlen(code) != 2 ||
+			code[0] < '0' || code[0] > '9' || code[1] < '0' || code[1] > '9')
+			continue;
+		p = &c->pos[(code[0] - '0') * 10 + (code[1] - '0')];
+		p->present = true;
+		p->name = col_text(t, i, 2);
+		p->source = col_text(t, i, 3);
+		if (p->name == NULL)
+			p->name = "";
+		if (p->source == NULL)
+			p->source = "j7599.place_of_service";
+		p->valid = col_range(t, i, 4);
+	}
+	MemoryContextSwitchTo(old);
+}
+
+static void
+load_drugs(pc_cache *c, Snapshot snap)
+{
+	SPITupleTable *t = run_query(
+		"SELECT drug, code, source FROM j7599.drug_code "
+		"ORDER BY drug COLLATE \"C\", code COLLATE \"C\"", snap);
+	MemoryContext old = MemoryContextSwitchTo(c->cxt);
+	uint64		i;
+	int			n = 0;
+	int			ncodes = 0;
+	const char **names;
+	size_t	   *lens;
+	size_t		size;
+	void	   *mem;
+
+	c->drugs = palloc0(sizeof(pc_drug) * Max(t->numvals, 1));
+	c->drug_codes = palloc0(sizeof(uint32) * Max(t->numvals, 1));
+	for (i = 0; i < t->numvals; i++)
+	{
+		char	   *drug = col_text(t, i, 1);
+		char	   *code = col_text(t, i, 2);
+		uint32		key;
+		pc_drug    *d;
+
+		if (drug == NULL || code == NULL || strlen(code) != 5 ||
+			(key = pc_code_key(code)) == 0)
+			continue;
+		c->drug_codes[ncodes++] = key;
+		if (n == 0 || strcmp(c->drugs[n - 1].name, drug) != 0)
+		{
+			d = &c->drugs[n++];
+			d->name = drug;
+			d->source = col_text(t, i, 3);
+			if (d->source == NULL)
+				d->source = "j7599.drug_code";
+			d->codes = palloc(sizeof(uint32) * t->numvals);
+			d->ncodes = 0;
+		}
+		d = &c->drugs[n - 1];
+		if (d->ncodes == 0 || d->codes[d->ncodes - 1] != key)
+			d->codes[d->ncodes++] = key;
+	}
+	c->ndrugs = n;
+
+	/* the codes, sorted and distinct */
+	qsort(c->drug_codes, ncodes, sizeof(uint32), cmp_uint32);
+	c->ndrug_codes = 0;
+	for (i = 0; i < (uint64) ncodes; i++)
+		if (c->ndrug_codes == 0 || c->drug_codes[c->ndrug_codes - 1] != c->drug_codes[i])
+			c->drug_codes[c->ndrug_codes++] = c->drug_codes[i];
+
+	/* the name index */
+	names = palloc(sizeof(char *) * Max(n, 1));
+	lens = palloc(sizeof(size_t) * Max(n, 1));
+	for (i = 0; i < (uint64) n; i++)
+	{
+		names[i] = c->drugs[i].name;
+		lens[i] = strlen(c->drugs[i].name);
+	}
+	size = narr_index_size(names, lens, n);
+	mem = palloc(size);
+	c->drug_index = narr_index_build(mem, size, names, lens, n);
+	if (c->drug_index == NULL)
+		elog(ERROR, "j7599: could not index the drug names");
+	MemoryContextSwitchTo(old);
+}
+
+static int
+find_payer_exact(const pc_cache *c, const char *s, int len)
+{
+	int			lo = 0;
+	int			hi = c->npayers;
+
+	while (lo < hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+		const char *id = c->payers[mid].payer_id;
+		int			idlen = (int) strlen(id);
+		int			r = memcmp(s, id, Min(len, idlen));
+
+		if (r == 0)
+			r = (len > idlen) - (len < idlen);
+		if (r == 0)
+			return mid;
+		if (r < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return -1;
+}
+
+static int
+find_key(const pc_key_entry *keys, int n, const char *key, int keylen)
+{
+	int			lo = 0;
+	int			hi = n;
+
+	while (lo < hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+		const char *k = keys[mid].key;
+		int			klen = (int) strlen(k);
+		int			r = memcmp(key, k, Min(keylen, klen));
+
+		if (r == 0)
+			r = (keylen > klen) - (keylen < klen);
+		if (r == 0)
+			return mid;
+		if (r < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return -1;
+}
+
+static char *
+make_key(const char *s, int *len)
+{
+	int			n = (int) strlen(s);
+	char	   *k = palloc(n + 1);
+
+	*len = payer_key(s, n, k, n);
+	k[*len] = '\0';
+	return k;
+}
+
+static void
+load_payers(pc_cache *c, Snapshot snap)
+{
+	SPITupleTable *t = run_query(
+		"SELECT payer_id, name, parent_id FROM j7599.payer ORDER BY payer_id COLLATE \"C\"",
+		snap);
+	SPITupleTable *at = run_query(
+		"SELECT alias, payer_id FROM j7599.payer_alias", snap);
+	MemoryContext old = MemoryContextSwitchTo(c->cxt);
+	char	  **parents;
+	int			default_payer;
+	uint64		i;
+	int			n;
+
+	c->npayers = (int) t->numvals;
+	c->payers = palloc0(sizeof(pc_payer) * Max(c->npayers, 1));
+	parents = palloc0(sizeof(char *) * Max(c->npayers, 1));
+	for (i = 0; i < t->numvals; i++)
+	{
+		c->payers[i].payer_id = col_text(t, i, 1);
+		c->payers[i].name = col_text(t, i, 2);
+		if (c->payers[i].payer_id == NULL)
+			c->payers[i].payer_id = "";
+		if (c->payers[i].name == NULL)
+			c->payers[i].name = c->payers[i].payer_id;
+		parents[i] = col_text(t, i, 3);
+	}
+	for (i = 0; i < t->numvals; i++)
+		c->payers[i].parent = parents[i]
+			? find_payer_exact(c, parents[i], (int) strlen(parents[i])) : -1;
+	default_payer = find_payer_exact(c, "default", 7);
+
+	/* chains: the payer, its parents up to 32 steps or a cycle, then 'default' */
+	for (i = 0; i < t->numvals; i++)
+	{
+		int			chain[MAX_CHAIN];
+		int			len = 0;
+		int			p = (int) i;
+		bool		has_default = false;
+		int			k;
+
+		while (p >= 0 && len < 33)
+		{
+			for (k = 0; k < len; k++)
+				if (chain[k] == p)
+					break;
+			if (k < len)
+				break;			/* a cycle */
+			chain[len++] = p;
+			if (p == default_payer)
+				has_default = true;
+			p = c->payers[p].parent;
+		}
+		if (!has_default && default_payer >= 0)
+			chain[len++] = default_payer;
+		c->payers[i].nchain = len;
+		c->payers[i].chain = palloc(sizeof(int) * len);
+		memcpy(c->payers[i].chain, chain, sizeof(int) * len);
+	}
+
+	/* keys of payer ids: a key two ids share resolves to nobody */
+	c->max_key_len = 0;
+	c->id_keys = palloc0(sizeof(pc_key_entry) * Max(c->npayers, 1));
+	for (i = 0; i < (uint64) c->npayers; i++)
+	{
+		int			len;
+
+		c->id_keys[i].key = make_key(c->payers[i].payer_id, &len);
+		c->id_keys[i].payer = (int) i;
+		c->max_key_len = Max(c->max_key_len, len);
+	}
+	qsort(c->id_keys, c->npayers, sizeof(pc_key_entry), cmp_key_entry);
+	n = 0;
+	for (i = 0; i < (uint64) c->npayers; i++)
+	{
+		if (n > 0 && strcmp(c->id_keys[n - 1].key, c->id_keys[i].key) == 0)
+		{
+			c->id_keys[n - 1].payer = -1;
+			continue;
+		}
+		c->id_keys[n++] = c->id_keys[i];
+	}
+	c->nid_keys = n;
+
+	/* keys of aliases (unique by the table's index) */
+	c->alias_keys = palloc0(sizeof(pc_key_entry) * Max(at->numvals, 1));
+	n = 0;
+	for (i = 0; i < at->numvals; i++)
+	{
+		char	   *alias = col_text(at, i, 1);
+		char	   *pid = col_text(at, i, 2);
+		int			len;
+		int			p;
+
+		if (alias == NULL || pid == NULL)
+			continue;
+		p = find_payer_exact(c, pid, (int) strlen(pid));
+		if (p < 0)
+			continue;
+		c->alias_keys[n].key = make_key(alias, &len);
+		c->alias_keys[n].payer = p;
+		if (len == 0)
+			continue;
+		c->max_key_len = Max(c->max_key_len, len);
+		n++;
+	}
+	c->nalias_keys = n;
+	qsort(c->alias_keys, n, sizeof(pc_key_entry), cmp_key_entry);
+	MemoryContextSwitchTo(old);
+}
+
+static void
+load_policies(pc_cache *c, Snapshot snap)
+{
+	SPITupleTable *t = run_query(
+		"SELECT policy_id, payer_id, code, "					/* 1-3 */
+		RANGE_COLS("valid") ", "								/* 4-7 */
+		"requires_ndc, requires_narrative, narrative_max_length, "	/* 8-10 */
+		"requires_prior_auth, dx_required, pos_allowed, "		/* 11-13 */
+		"max_units, supply_days_max, waste_modifier_required, "	/* 14-16 */
+		"kx_rule, bill_to, source, confidence, "				/* 17-20 */
+		"array_to_string(dx_required, ', '), "				/* 21 */
+		"array_to_string(pos_allowed, ', '), "				/* 22 */
+		"max_units::text, "									/* 23 */
+		"CASE WHEN max_units IS NULL OR max_units = 'NaN' THEN NULL "
+		"     WHEN max_units >= 9223372036854775807 THEN 9223372036854775807 "
+		"     WHEN max_units <= -9223372036854775808 THEN -9223372036854775808 "
+		"     ELSE floor(max_units)::int8 END "				/* 24 */
+		"FROM j7599.policy", snap);
+	MemoryContext old = MemoryContextSwitchTo(c->cxt);
+	uint64		i;
+	int			n = 0;
+
+	c->policies = palloc0(sizeof(pc_policy) * Max(t->numvals, 1));
+	for (i = 0; i < t->numvals; i++)
+	{
+		pc_policy  *p = &c->policies[n];
+		char	   *pid = col_text(t, i, 2);
+		char	   *code = col_text(t, i, 3);
+		bool		isnull;
+		Datum		d;
+
+		if (pid == NULL || code == NULL || strlen(code) != 5)
+			continue;
+		p->payer = find_payer_exact(c, pid, (int) strlen(pid));
+		p->code = pc_code_key(code);
+		if (p->payer < 0 || p->code == 0)
+			continue;
+		p->policy_id = col_text(t, i, 1);
+		p->valid = col_range(t, i, 4);
+
+		p->requires_ndc = col_bool(t, i, 8, &isnull);
+		if (!isnull)
+			p->present |= 1u << PF_REQUIRES_NDC;
+		p->requires_narrative = col_bool(t, i, 9, &isnull);
+		if (!isnull)
+			p->present |= 1u << PF_REQUIRES_NARRATIVE;
+		d = col(t, i, 10, &isnull);
+		if (!isnull)
+		{
+			p->narrative_max_length = DatumGetInt32(d);
+			p->present |= 1u << PF_NARRATIVE_MAX_LENGTH;
+		}
+		p->requires_prior_auth = col_bool(t, i, 11, &isnull);
+		if (!isnull)
+			p->present |= 1u << PF_REQUIRES_PRIOR_AUTH;
+
+		d = col(t, i, 12, &isnull);
+		if (!isnull)
+		{
+			ArrayType  *arr = DatumGetArrayTypeP(d);
+			Datum	   *elems;
+			bool	   *nulls;
+			int			nelems;
+			int			k;
+
+			deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT,
+							  &elems, &nulls, &nelems);
+			p->dx_required = palloc(sizeof(char *) * Max(nelems, 1));
+			p->ndx_required = 0;
+			for (k = 0; k < nelems; k++)
+			{
+				char	   *s;
+				char	   *norm;
+				int			m = 0;
+				int			j;
+
+				if (nulls[k])
+					continue;
+				s = TextDatumGetCString(elems[k]);
+				norm = palloc(strlen(s) + 1);
+				for (j = 0; s[j]; j++)
+				{
+					char		ch = s[j];
+
+					if (ch == '.' || ch == ' ' || ch == '\t')
+						continue;
+					if (ch >= 'a' && ch <= 'z')
+						ch = (char) (ch - ('a' - 'A'));
+					norm[m++] = ch;
+				}
+				norm[m] = '\0';
+				if (m > 0)
+					p->dx_required[p->ndx_required++] = norm;
+			}
+			p->dx_required_text = col_text(t, i, 21);
+			p->present |= 1u << PF_DX_REQUIRED;
+		}
+
+		d = col(t, i, 13, &isnull);
+		if (!isnull)
+		{
+			ArrayType  *arr = DatumGetArrayTypeP(d);
+			Datum	   *elems;
+			bool	   *nulls;
+			int			nelems;
+			int			k;
+
+			deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT,
+							  &elems, &nulls, &nelems);
+			for (k = 0; k < nelems; k++)
+			{
+				char	   *s;
+				int			v;
+
+				if (nulls[k])
+					continue;
+				s = TextDatumGetCString(elems[k]);
+				if (pos_parse(s, strlen(s), &v, NULL))
+					p->pos_allowed[v / 64] |= UINT64CONST(1) << (v % 64);
+			}
+			p->pos_allowed_text = col_text(t, i, 22);
+			p->present |= 1u << PF_POS_ALLOWED;
+		}
+
+		d = col(t, i, 14, &isnull);
+		if (!isnull)
+		{
+			p->max_units = DatumGetNumericCopy(d);
+			p->max_units_text = col_text(t, i, 23);
+			d = col(t, i, 24, &isnull);
+			p->max_units_floor = isnull ? PG_INT64_MAX : DatumGetInt64(d);
+			p->present |= 1u << PF_MAX_UNITS;
+		}
+		d = col(t, i, 15, &isnull);
+		if (!isnull)
+		{
+			p->supply_days_max = DatumGetInt32(d);
+			p->present |= 1u << PF_SUPPLY_DAYS_MAX;
+		}
+		p->waste_modifier_required = col_bool(t, i, 16, &isnull);
+		if (!isnull)
+			p->present |= 1u << PF_WASTE_MODIFIER_REQUIRED;
+		p->kx_rule = col_text(t, i, 17);
+		if (p->kx_rule != NULL)
+		{
+			p->kx_conditional = strcmp(p->kx_rule, "conditional") == 0;
+			p->present |= 1u << PF_KX_RULE;
+		}
+		p->bill_to = col_text(t, i, 18);
+		if (p->bill_to != NULL)
+			p->present |= 1u << PF_BILL_TO;
+		p->source = col_text(t, i, 19);
+		if (p->source == NULL)
+			p->source = "j7599.policy";
+		p->confidence = col_text(t, i, 20);
+		p->source_via = psprintf("%s (via %s)", p->source,
+								 c->payers[p->payer].payer_id);
+		n++;
+	}
+	c->npolicies = n;
+	qsort(c->policies, n, sizeof(pc_policy), cmp_policy);
+	MemoryContextSwitchTo(old);
+}
+
+/* drug status of each code, once codes and drug names are loaded */
+static void
+mark_drug_codes(pc_cache *c)
+{
+	int			i;
+
+	for (i = 0; i < c->ncodes; i++)
+	{
+		pc_code    *pc = &c->codes[i];
+
+		pc->is_drug = pc->code[0] == 'J' || pc->is_noc ||
+			pc_code_has_drug_name(c, pc->key);
+	}
+}
+
+static void
+load(void)
+{
+	MemoryContext cxt;
+	pc_cache   *c;
+	Snapshot	snap;
+	uint64		started = inval_count;
+	Oid			nsp;
+	int			i;
+
+	if (loading_cxt != NULL)
+	{
+		/* a previous load failed half-way */
+		MemoryContextDelete(loading_cxt);
+		loading_cxt = NULL;
+	}
+
+	nsp = get_namespace_oid("j7599", false);
+	for (i = 0; i < N_TABLES; i++)
+	{
+		watched[i] = get_relname_relid(table_names[i], nsp);
+		if (!OidIsValid(watched[i]))
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_TABLE),
+					 errmsg("relation \"j7599.%s\" does not exist", table_names[i]),
+					 errhint("Reinstall the extension: DROP EXTENSION j7599; CREATE EXTENSION j7599;")));
+	}
+
+	cxt = AllocSetContextCreate(CacheMemoryContext, "j7599 reference cache",
+								ALLOCSET_DEFAULT_SIZES);
+	loading_cxt = cxt;
+	c = MemoryContextAllocZero(cxt, sizeof(pc_cache));
+	c->cxt = cxt;
+	c->seen_inval = started;
+	for (i = 0; i < PAYER_MEMO_SLOTS; i++)
+		c->payer_memo[i].len = -1;
+
+	if (IsInParallelMode() || !ActiveSnapshotSet())
+		snap = ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot();
+	else
+		snap = GetLatestSnapshot();
+	snap = RegisterSnapshot(snap);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "j7599: SPI_connect failed");
+	load_codes(c, snap);
+	load_modifiers(c, snap);
+	load_pos(c, snap);
+	load_drugs(c, snap);
+	load_payers(c, snap);
+	load_policies(c, snap);
+	build_segments(c);
+	mark_drug_codes(c);
+	SPI_finish();
+	UnregisterSnapshot(snap);
+
+	/* swap */
+	loading_cxt = NULL;
+	if (current != NULL)
+		MemoryContextDelete(current->cxt);
+	current = c;
+	loads++;
+}
+
+pc_cache *
+pc_get(void)
+{
+	TimestampTz ts = GetCurrentStatementStartTimestamp();
+
+	if (!callback_registered)
+	{
+		CacheRegisterRelcacheCallback(relcache_callback, (Datum) 0);
+		callback_registered = true;
+	}
+	if (ts != last_statement)
+	{
+		/* once per statement: take in what other sessions committed */
+		last_statement = ts;
+		AcceptInvalidationMessages();
+	}
+	if (current == NULL || current->seen_inval != inval_count)
+		load();
+	return current;
+}
+
+/* ----------------------------------------------------------- lookups */
+
+const pc_code *
+pc_code_lookup(const pc_cache *c, uint32 key)
+{
+	int			lo = 0;
+	int			hi = c->ncodes;
+
+	while (lo < hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+		uint32		k = c->codes[mid].key;
+
+		if (k == key)
+			return &c->codes[mid];
+		if (k < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+bool
+pc_code_has_drug_name(const pc_cache *c, uint32 key)
+{
+	int			lo = 0;
+	int			hi = c->ndrug_codes;
+
+	while (lo < hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+		uint32		k = c->drug_codes[mid];
+
+		if (k == key)
+			return true;
+		if (k < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+const pc_modifier *
+pc_modifier_lookup(const pc_cache *c, int index)
+{
+	if (index < 0 || index >= PC_NMODIFIERS || !c->modifiers[index].present)
+		return NULL;
+	return &c->modifiers[index];
+}
+
+const pc_conflict *
+pc_conflict_lookup(const pc_cache *c, int i, int j)
+{
+	uint32		pair;
+	int			lo = 0;
+	int			hi = c->nconflicts;
+
+	if (i < 0 || j < 0 || i == j)
+		return NULL;
+	pair = (uint32) (Min(i, j) * PC_NMODIFIERS + Max(i, j));
+	while (lo < hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+		uint32		k = c->conflicts[mid].pair;
+
+		if (k == pair)
+			return &c->conflicts[mid];
+		if (k < pair)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+const pc_pos *
+pc_pos_lookup(const pc_cache *c, int code)
+{
+	if (code < 0 || code > 99 || !c->pos[code].present)
+		return NULL;
+	return &c->pos[code];
+}
+
+const char *
+pc_hcpcs_label(const pc_cache *c)
+{
+	return c->hcpcs_label ? c->hcpcs_label : "CMS HCPCS Level II";
+}
+
+const char *
+pc_modifier_label(const pc_cache *c)
+{
+	return c->modifier_label ? c->modifier_label : "HCPCS and CPT modifiers";
+}
+
+const char *
+pc_pos_label(const pc_cache *c)
+{
+	return "CMS Place of Service code set (j7599.place_of_service)";
+}
+
+const narr_index *
+pc_drug_index(const pc_cache *c)
+{
+	return c->drug_index;
+}
+
+const pc_drug *
+pc_drug_get(const pc_cache *c, int id)
+{
+	if (id < 0 || id >= c->ndrugs)
+		return NULL;
+	return &c->drugs[id];
+}
+
+const pc_payer *
+pc_payer_get(const pc_cache *c, int index)
+{
+	if (index < 0 || index >= c->npayers)
+		return NULL;
+	return &c->payers[index];
+}
+
+int
+pc_payer_resolve(pc_cache *c, const char *s, int len)
+{
+	char		key[256];
+	int			keylen;
+	int			r = -1;
+	int			k;
+	pc_payer_memo *memo = NULL;
+
+	if (len <= MEMO_PAYER_MAX)
+	{
+		/* 2-way: the pair keeps the two texts used last */
+		pc_payer_memo *pair = &c->payer_memo[(pc_text_hash(s, len) % (PAYER_MEMO_SLOTS / 2)) * 2];
+
+		if (pair[0].len == len && memcmp(pair[0].text, s, len) == 0)
+			return pair[0].result;
+		if (pair[1].len == len && memcmp(pair[1].text, s, len) == 0)
+			return pair[1].result;
+		pair[1] = pair[0];
+		memo = &pair[0];
+	}
+
+	/* 1. the payer id itself */
+	r = find_payer_exact(c, s, len);
+	if (r < 0)
+	{
+		keylen = payer_key(s, len, key, Min(c->max_key_len, (int) sizeof(key)));
+		if (keylen > 0)
+		{
+			/* 2. a payer id with the same key, if only one has it */
+			k = find_key(c->id_keys, c->nid_keys, key, keylen);
+			if (k >= 0)
+				r = c->id_keys[k].payer;
+			/* 3. an alias with the same key */
+			if (r < 0)
+			{
+				k = find_key(c->alias_keys, c->nalias_keys, key, keylen);
+				if (k >= 0)
+					r = c->alias_keys[k].payer;
+			}
+		}
+	}
+
+	if (memo != NULL)
+	{
+		memcpy(memo->text, s, len);
+		memo->len = (int16) len;
+		memo->result = (int16) r;
+	}
+	return r;
+}
+
+/* the row of payer and code in force on d, or NULL */
+static const pc_policy *
+policy_row(const pc_cache *c, int payer, uint32 code, int64 d)
+{
+	int			lo = 0;
+	int			hi = c->npolicies;
+	const pc_policy *best = NULL;
+
+	/* the last row with (payer, code, lo) <= (payer, code, d) */
+	while (lo < hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+		const pc_policy *p = &c->policies[mid];
+		bool		le;
+
+		if (p->payer != payer)
+			le = p->payer < payer;
+		else if (p->code != code)
+			le = p->code < code;
+		else
+			le = p->valid.lo <= d;
+		if (le)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo > 0)
+	{
+		best = &c->policies[lo - 1];
+		if (best->payer != payer || best->code != code ||
+			!(best->valid.lo <= d && d < best->valid.hi))
+			best = NULL;
+	}
+	return best;
+}
+
+/* the cascade on one date, field by field along the chain */
+static void
+resolve_on(const pc_cache *c, const pc_payer *p, uint32 code, int64 d,
+		   pc_resolved *out)
+{
+	uint32		all = (1u << PF__COUNT) - 1;
+	uint32		remaining = all;
+	int			i;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < p->nchain && remaining != 0; i++)
+	{
+		const pc_policy *row = policy_row(c, p->chain[i], code, d);
+		uint32		bits;
+		int			f;
+
+		if (row == NULL)
+			continue;
+		bits = row->present & remaining;
+		for (f = 0; f < PF__COUNT; f++)
+			if (bits & (1u << f))
+				out->field[f] = row;
+		remaining &= ~bits;
+	}
+	out->any = remaining != all;
+}
+
+static int
+cmp_int64(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a;
+	int64		y = *(const int64 *) b;
+
+	return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+/*
+ * For every payer and every code that a policy of its chain governs: the
+ * dates where some row of the chain starts or ends cut time into stretches
+ * over which the cascade cannot change; resolve each stretch once.
+ */
+static void
+build_segments(pc_cache *c)
+{
+	MemoryContext old = MemoryContextSwitchTo(c->cxt);
+	uint32	   *codes = palloc(sizeof(uint32) * Max(c->npolicies, 1));
+	int64	   *cuts = palloc(sizeof(int64) * (2 * Max(c->npolicies, 1) + 1));
+	int			pi;
+
+	for (pi = 0; pi < c->npayers; pi++)
+	{
+		pc_payer   *p = &c->payers[pi];
+		int			ncodes = 0;
+		int			i,
+					k;
+
+		/* codes along the chain, distinct */
+		for (i = 0; i < c->npolicies; i++)
+		{
+			const pc_policy *row = &c->policies[i];
+
+			for (k = 0; k < p->nchain; k++)
+				if (p->chain[k] == row->payer)
+					break;
+			if (k == p->nchain)
+				continue;
+			for (k = 0; k < ncodes; k++)
+				if (codes[k] == row->code)
+					break;
+			if (k == ncodes)
+				codes[ncodes++] = row->code;
+		}
+		qsort(codes, ncodes, sizeof(uint32), cmp_uint32);
+		p->ncodes = ncodes;
+		p->codes = palloc0(sizeof(pc_payer_code) * Max(ncodes, 1));
+
+		for (k = 0; k < ncodes; k++)
+		{
+			pc_payer_code *pc = &p->codes[k];
+			int			ncuts = 0;
+			int			j;
+
+			pc->code = codes[k];
+			cuts[ncuts++] = PG_INT64_MIN;
+			for (i = 0; i < c->npolicies; i++)
+			{
+				const pc_policy *row = &c->policies[i];
+
+				if (row->code != codes[k])
+					continue;
+				for (j = 0; j < p->nchain; j++)
+					if (p->chain[j] == row->payer)
+						break;
+				if (j == p->nchain)
+					continue;
+				if (row->valid.lo != PG_INT64_MIN)
+					cuts[ncuts++] = row->valid.lo;
+				if (row->valid.hi != PG_INT64_MAX)
+					cuts[ncuts++] = row->valid.hi;
+			}
+			qsort(cuts, ncuts, sizeof(int64), cmp_int64);
+			pc->segs = palloc(sizeof(pc_segment) * ncuts);
+			pc->nsegs = 0;
+			for (i = 0; i < ncuts; i++)
+			{
+				int64		at;
+
+				if (i > 0 && cuts[i] == cuts[i - 1])
+					continue;
+				/* a date inside the stretch: its first, or the one before the next cut */
+				if (cuts[i] != PG_INT64_MIN)
+					at = cuts[i];
+				else if (ncuts > 1 && cuts[1] != PG_INT64_MIN)
+					at = cuts[1] - 1;
+				else
+					at = 0;
+				pc->segs[pc->nsegs].lo = cuts[i];
+				resolve_on(c, p, pc->code, at, &pc->segs[pc->nsegs].res);
+				pc->nsegs++;
+			}
+		}
+	}
+	MemoryContextSwitchTo(old);
+}
+
+const pc_resolved *
+pc_policy_resolve(const pc_cache *c, int payer, uint32 code, DateADT d)
+{
+	const pc_payer *p = pc_payer_get(c, payer);
+	const pc_payer_code *pc = NULL;
+	int			lo,
+				hi;
+
+	if (p == NULL)
+		return &nothing_resolved;
+	lo = 0;
+	hi = p->ncodes;
+	while (lo < hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+
+		if (p->codes[mid].code == code)
+		{
+			pc = &p->codes[mid];
+			break;
+		}
+		if (p->codes[mid].code < code)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (pc == NULL)
+		return &nothing_resolved;
+
+	/* the last stretch starting on or before d (the first starts at INT64_MIN) */
+	lo = 0;
+	hi = pc->nsegs;
+	while (lo < hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+
+		if (pc->segs[mid].lo <= (int64) d)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > 0 ? &pc->segs[lo - 1].res : &nothing_resolved;
+}

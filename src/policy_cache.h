@@ -1,0 +1,252 @@
+/*
+ * src/policy_cache.h
+ *
+ * The reference and policy cache: the eight reference tables of schema j7599
+ * (hcpcs_code, modifier, modifier_conflict, place_of_service, drug_code,
+ * payer, payer_alias, policy) read once per backend by SPI, at first use, into
+ * memory owned by a long-lived memory context, and indexed for lookups that
+ * are O(1) or O(log n) and never allocate.
+ *
+ * Freshness.  A statement trigger, j7599._reference_changed(), on each of the
+ * eight tables sends a relcache invalidation for its table after any INSERT,
+ * UPDATE, DELETE or TRUNCATE.  PostgreSQL delivers it to this backend at the
+ * end of the command and to the others at commit; a relcache callback marks
+ * the cache stale when one of the eight tables (or everything) is
+ * invalidated.  pc_get() accepts pending invalidations once per statement and
+ * reloads a stale cache, so the statement after a change sees it, in this
+ * session or another.  The cache is read with the latest snapshot (like the
+ * catalog caches), or with the active one inside a parallel query.
+ *
+ * Policy resolution follows j7599.policy_for (23_policy_functions.sql): the
+ * payer is found by payer id, then by a payer id with the same payer_key
+ * (when only one has it), then by an alias with the same key; the chain is
+ * the payer, its parents (at most 32 steps, stopping at a cycle), and
+ * 'default' last when the parents do not reach it; each field takes the first
+ * non-NULL value along the chain, from the row of that payer and code in force
+ * on the date.
+ */
+#ifndef J7599_POLICY_CACHE_H
+#define J7599_POLICY_CACHE_H
+
+#include "postgres.h"
+
+#include "utils/date.h"
+#include "utils/numeric.h"
+
+#include "codes.h"
+#include "narrative.h"
+
+/* a date range as [lo, hi): unbounded ends are INT64_MIN / INT64_MAX */
+typedef struct pc_range
+{
+	int64		lo;
+	int64		hi;
+} pc_range;
+
+static inline bool
+pc_range_contains(const pc_range *r, DateADT d)
+{
+	return r->lo <= (int64) d && (int64) d < r->hi;
+}
+
+/*
+ * A hash for the direct-mapped memos, from the length and three 8-byte
+ * samples (start, middle, end) put through murmur3's final mix.  Texts that
+ * differ only elsewhere collide and evict each other; a hit is always
+ * confirmed with memcmp.
+ */
+static inline uint32
+pc_text_hash(const char *s, int len)
+{
+	uint64		a = 0,
+				b = 0,
+				c = 0;
+	uint64		h;
+
+	if (len >= 8)
+	{
+		memcpy(&a, s, 8);
+		memcpy(&b, s + len / 2 - 4, 8);
+		memcpy(&c, s + len - 8, 8);
+	}
+	else if (len > 0)
+		memcpy(&a, s, len);
+	h = a ^ (b * UINT64CONST(0x9E3779B97F4A7C15)) ^
+		(c * UINT64CONST(0xC2B2AE3D27D4EB4F)) ^ (uint64) len;
+	h ^= h >> 33;
+	h *= UINT64CONST(0xFF51AFD7ED558CCD);
+	h ^= h >> 33;
+	h *= UINT64CONST(0xC4CEB9FE1A85EC53);
+	h ^= h >> 33;
+	return (uint32) h;
+}
+
+/* 5-character code [0-9A-Z]{5} -> key (0 for anything else) */
+extern uint32 pc_code_key(const char *code5);
+
+typedef struct pc_code
+{
+	uint32		key;
+	char		code[6];
+	bool		is_noc;
+	bool		is_drug;		/* J code, NOC code or code of a drug_code row */
+	pc_range	valid;
+	const char *label;			/* code set and version, "CMS HCPCS Level II 2020" */
+} pc_code;
+
+typedef enum pc_drug_line
+{
+	PC_DRUG_LINE_EXPECTED = 0,
+	PC_DRUG_LINE_ALLOWED,
+	PC_DRUG_LINE_PROCEDURE_ONLY,
+	PC_DRUG_LINE_NEEDS_DOCUMENTATION
+} pc_drug_line;
+
+/* two-character modifier -> 0..1295 (digits then letters), -1 if malformed */
+extern int	pc_modifier_index(const char *mod2);
+
+#define PC_NMODIFIERS 1296
+
+typedef struct pc_modifier
+{
+	bool		present;
+	pc_drug_line drug_line;
+	const char *description;
+	const char *source;
+} pc_modifier;
+
+typedef struct pc_conflict
+{
+	uint32		pair;			/* lower index * 1296 + higher index */
+	const char *reason;
+	const char *source;
+} pc_conflict;
+
+typedef struct pc_pos
+{
+	bool		present;
+	pc_range	valid;
+	const char *name;
+	const char *source;
+} pc_pos;
+
+/* one distinct drug name of drug_code and the codes it has */
+typedef struct pc_drug
+{
+	const char *name;
+	int			ncodes;
+	uint32	   *codes;			/* keys, sorted, distinct */
+	const char *source;			/* of its first drug_code row */
+} pc_drug;
+
+struct pc_payer_code;
+
+typedef struct pc_payer
+{
+	const char *payer_id;
+	const char *name;
+	int			parent;			/* index, -1 none or unknown */
+	int			nchain;			/* the cascade: itself, parents, 'default' */
+	int		   *chain;
+	int			ncodes;			/* codes with a policy along the chain */
+	struct pc_payer_code *codes;	/* sorted by code: resolved by date */
+} pc_payer;
+
+/* policy fields, in the order of the table */
+typedef enum pc_field
+{
+	PF_REQUIRES_NDC = 0,
+	PF_REQUIRES_NARRATIVE,
+	PF_NARRATIVE_MAX_LENGTH,
+	PF_REQUIRES_PRIOR_AUTH,
+	PF_DX_REQUIRED,
+	PF_POS_ALLOWED,
+	PF_MAX_UNITS,
+	PF_SUPPLY_DAYS_MAX,
+	PF_WASTE_MODIFIER_REQUIRED,
+	PF_KX_RULE,
+	PF_BILL_TO,
+	PF__COUNT
+} pc_field;
+
+/* the column name of a field: "requires_ndc" */
+extern const char *pc_field_name(pc_field f);
+
+typedef struct pc_policy
+{
+	int			payer;			/* index into payers */
+	uint32		code;			/* pc_code_key of policy.code */
+	pc_range	valid;
+	uint32		present;		/* bit (1 << pc_field): the field is not NULL */
+
+	bool		requires_ndc;
+	bool		requires_narrative;
+	int32		narrative_max_length;
+	bool		requires_prior_auth;
+	int			ndx_required;
+	const char **dx_required;	/* upper case, no dots or blanks */
+	const char *dx_required_text;	/* as stored, "Z94.0, Z94.1, ..." */
+	uint64		pos_allowed[2]; /* bit per two-digit code 0..99 */
+	const char *pos_allowed_text;	/* as stored, "12, 01" */
+	Numeric		max_units;
+	int64		max_units_floor;	/* floor(max_units), clamped to int64 */
+	const char *max_units_text;
+	int32		supply_days_max;
+	bool		waste_modifier_required;
+	bool		kx_conditional; /* kx_rule = 'conditional' */
+	const char *kx_rule;
+	const char *bill_to;
+
+	const char *policy_id;
+	const char *source;
+	const char *confidence;
+	const char *source_via;		/* "<source> (via <payer_id>)" */
+} pc_policy;
+
+/* a resolved policy: for each field, the row that gave its value */
+typedef struct pc_resolved
+{
+	bool		any;			/* some field resolved (else policy_for is NULL) */
+	const pc_policy *field[PF__COUNT];	/* NULL: unknown */
+} pc_resolved;
+
+typedef struct pc_cache pc_cache;
+
+/*
+ * The current cache, loading or reloading it first when needed.  The pointer
+ * stays valid until the next pc_get() call.  Must run inside a transaction;
+ * raises an error when the tables cannot be read.
+ */
+extern pc_cache *pc_get(void);
+
+extern const pc_code *pc_code_lookup(const pc_cache *c, uint32 key);
+/* a code of some drug_code row, whether or not hcpcs_code lists it */
+extern bool pc_code_has_drug_name(const pc_cache *c, uint32 key);
+extern const pc_modifier *pc_modifier_lookup(const pc_cache *c, int index);
+extern const pc_conflict *pc_conflict_lookup(const pc_cache *c, int i, int j);
+extern const pc_pos *pc_pos_lookup(const pc_cache *c, int code);
+
+extern const char *pc_hcpcs_label(const pc_cache *c);
+extern const char *pc_modifier_label(const pc_cache *c);
+extern const char *pc_pos_label(const pc_cache *c);
+
+extern const narr_index *pc_drug_index(const pc_cache *c);
+extern const pc_drug *pc_drug_get(const pc_cache *c, int id);
+
+/* payer by id or alias (see above); -1 when unknown */
+extern int	pc_payer_resolve(pc_cache *c, const char *s, int len);
+extern const pc_payer *pc_payer_get(const pc_cache *c, int index);
+
+/*
+ * The cascade for payer index, code key and date.  Resolved at load time for
+ * every stretch of dates over which no policy of the chain starts or ends, so
+ * a lookup is two binary searches over a few entries.  The result lives in
+ * the cache; it is never NULL (nothing resolved: any = false).
+ */
+extern const pc_resolved *pc_policy_resolve(const pc_cache *c, int payer,
+											uint32 code, DateADT d);
+
+/* for tests and monitoring: loads so far in this backend */
+extern int64 pc_load_count(void);
+
+#endif							/* J7599_POLICY_CACHE_H */

@@ -1,0 +1,378 @@
+/*
+ * src/validate.c
+ *
+ * SQL entry points of the rule engine:
+ *
+ *   j7599.validate(line hcpcs_line | text, payer, service_date, units, ndc,
+ *                  pos, dx, narrative, prior_auth, days_supply,
+ *                  transplant_date)                   SETOF j7599.finding
+ *   j7599.is_valid(same arguments)                     boolean
+ *   j7599.line_ok(line, units, ndc, pos, dx)           boolean, table-free
+ *   j7599._reference_changed()                         statement trigger
+ *   j7599.rules()                                      the rule catalogue
+ *   j7599.builtin_conflicts()                          line_ok's modifier pairs
+ *   j7599._cascade(payer, on_date, code)               the cached cascade, for tests
+ *   j7599._cache_loads()                               cache loads in this session
+ *
+ * Per call, validate and is_valid copy nothing: text arguments are read in
+ * place (short headers included), the reference cache answers every lookup,
+ * and findings go to a buffer on the stack.  validate allocates only the
+ * rows it returns; a clean line returns no rows without setting up the
+ * set-returning machinery.
+ */
+#include "postgres.h"
+
+#include "commands/trigger.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/inval.h"
+#include "utils/rel.h"
+
+#include "policy_cache.h"
+#include "rules.h"
+#include "types.h"
+
+PG_FUNCTION_INFO_V1(j7599_validate);
+PG_FUNCTION_INFO_V1(j7599_validate_text);
+PG_FUNCTION_INFO_V1(j7599_is_valid);
+PG_FUNCTION_INFO_V1(j7599_is_valid_text);
+PG_FUNCTION_INFO_V1(j7599_line_ok);
+PG_FUNCTION_INFO_V1(j7599_reference_changed);
+PG_FUNCTION_INFO_V1(j7599_rules);
+PG_FUNCTION_INFO_V1(j7599_builtin_conflicts);
+PG_FUNCTION_INFO_V1(j7599_cascade);
+PG_FUNCTION_INFO_V1(j7599_cache_loads);
+
+/* argument positions, as declared in 30_validate.sql */
+enum
+{
+	ARG_LINE = 0,
+	ARG_PAYER,
+	ARG_SERVICE_DATE,
+	ARG_UNITS,
+	ARG_NDC,
+	ARG_POS,
+	ARG_DX,
+	ARG_NARRATIVE,
+	ARG_PRIOR_AUTH,
+	ARG_DAYS_SUPPLY,
+	ARG_TRANSPLANT_DATE,
+	N_ARGS
+};
+
+static void
+fill_input(FunctionCallInfo fcinfo, rule_input *in, bool text_line)
+{
+	if (PG_NARGS() != N_ARGS)
+		elog(ERROR, "j7599: validation function called with %d arguments, expected %d",
+			 PG_NARGS(), N_ARGS);
+	rules_input_init(in);
+	if (text_line)
+		rules_set_line_text(in, PG_GETARG_DATUM(ARG_LINE), PG_ARGISNULL(ARG_LINE));
+	else if (!PG_ARGISNULL(ARG_LINE))
+		rules_set_line_value(in, PG_GETARG_HCPCS_LINE(ARG_LINE));
+	rules_set_text(&in->payer, PG_GETARG_DATUM(ARG_PAYER), PG_ARGISNULL(ARG_PAYER));
+	rules_set_date(&in->service_date, PG_GETARG_DATUM(ARG_SERVICE_DATE),
+				   PG_ARGISNULL(ARG_SERVICE_DATE));
+	rules_set_units_numeric(in, PG_GETARG_DATUM(ARG_UNITS), PG_ARGISNULL(ARG_UNITS));
+	rules_set_ndc_text(in, PG_GETARG_DATUM(ARG_NDC), PG_ARGISNULL(ARG_NDC));
+	rules_set_text(&in->pos, PG_GETARG_DATUM(ARG_POS), PG_ARGISNULL(ARG_POS));
+	rules_add_dx(in, PG_GETARG_DATUM(ARG_DX), PG_ARGISNULL(ARG_DX), true);
+	rules_set_text(&in->narrative, PG_GETARG_DATUM(ARG_NARRATIVE),
+				   PG_ARGISNULL(ARG_NARRATIVE));
+	rules_set_text(&in->prior_auth, PG_GETARG_DATUM(ARG_PRIOR_AUTH),
+				   PG_ARGISNULL(ARG_PRIOR_AUTH));
+	rules_set_days_supply(in, PG_ARGISNULL(ARG_DAYS_SUPPLY) ? 0 :
+						  (int64) PG_GETARG_INT32(ARG_DAYS_SUPPLY),
+						  PG_ARGISNULL(ARG_DAYS_SUPPLY));
+	rules_set_date(&in->transplant_date, PG_GETARG_DATUM(ARG_TRANSPLANT_DATE),
+				   PG_ARGISNULL(ARG_TRANSPLANT_DATE));
+}
+
+/* ------------------------------------------------------------- validate */
+
+typedef struct validate_state
+{
+	int			n;
+	HeapTuple  *rows;
+} validate_state;
+
+static Datum
+validate_common(FunctionCallInfo fcinfo, bool text_line)
+{
+	ReturnSetInfo *rsi = (ReturnSetInfo *) fcinfo->resultinfo;
+	FuncCallContext *funcctx;
+	validate_state *st;
+
+	if (rsi == NULL || !IsA(rsi, ReturnSetInfo) ||
+		(rsi->allowedModes & SFRM_ValuePerCall) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("set-valued function called in context that cannot accept a set")));
+
+	if (SRF_IS_FIRSTCALL())
+	{
+		rule_input	in;
+		rule_findings out;
+		TupleDesc	tupdesc;
+		MemoryContext old;
+		int			i;
+
+		fill_input(fcinfo, &in, text_line);
+		rules_run(&in, &out, 0);
+		if (out.count == 0)
+		{
+			/* a clean line (or a NULL one): no rows, nothing set up */
+			rsi->isDone = ExprEndResult;
+			PG_RETURN_NULL();
+		}
+
+		funcctx = SRF_FIRSTCALL_INIT();
+		old = MemoryContextSwitchTo(funcctx->multi_call_memory_ctx);
+		if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "j7599: validate must return a composite type");
+		tupdesc = BlessTupleDesc(tupdesc);
+
+		/* the rows, built now: a source may point into the reference cache */
+		st = palloc(sizeof(validate_state));
+		st->n = out.count;
+		st->rows = palloc(sizeof(HeapTuple) * out.count);
+		for (i = 0; i < out.count; i++)
+		{
+			const rule_finding *f = &out.items[i];
+			Datum		values[5];
+			bool		nulls[5] = {false, false, false, false, false};
+
+			values[0] = CStringGetTextDatum(rules_rule_name(f->rule));
+			values[1] = CStringGetTextDatum(rules_severity_name(f->severity));
+			values[2] = CStringGetTextDatum(rules_field_name(f->field));
+			values[3] = CStringGetTextDatum(f->message);
+			values[4] = CStringGetTextDatum(f->source);
+			st->rows[i] = heap_form_tuple(tupdesc, values, nulls);
+		}
+		funcctx->user_fctx = st;
+		funcctx->max_calls = out.count;
+		MemoryContextSwitchTo(old);
+	}
+
+	funcctx = SRF_PERCALL_SETUP();
+	st = (validate_state *) funcctx->user_fctx;
+	if (funcctx->call_cntr < funcctx->max_calls)
+	{
+		HeapTuple	t = st->rows[funcctx->call_cntr];
+
+		SRF_RETURN_NEXT(funcctx, HeapTupleGetDatum(t));
+	}
+	SRF_RETURN_DONE(funcctx);
+}
+
+Datum
+j7599_validate(PG_FUNCTION_ARGS)
+{
+	return validate_common(fcinfo, false);
+}
+
+Datum
+j7599_validate_text(PG_FUNCTION_ARGS)
+{
+	return validate_common(fcinfo, true);
+}
+
+/* ------------------------------------------------------------- is_valid */
+
+/*
+ * The findings buffer of is_valid: static rather than 27 kB of stack per call
+ * (rules_run calls nothing that could come back here).
+ */
+static rule_findings is_valid_out;
+
+static Datum
+is_valid_common(FunctionCallInfo fcinfo, bool text_line)
+{
+	rule_input	in;
+
+	if (PG_ARGISNULL(ARG_LINE))
+		PG_RETURN_NULL();
+	fill_input(fcinfo, &in, text_line);
+	rules_run(&in, &is_valid_out, RULES_NO_MESSAGES | RULES_STOP_AT_ERROR);
+	PG_RETURN_BOOL(is_valid_out.n_by_severity[RULE_SEV_ERROR] == 0);
+}
+
+Datum
+j7599_is_valid(PG_FUNCTION_ARGS)
+{
+	return is_valid_common(fcinfo, false);
+}
+
+Datum
+j7599_is_valid_text(PG_FUNCTION_ARGS)
+{
+	return is_valid_common(fcinfo, true);
+}
+
+/* -------------------------------------------------------------- line_ok */
+
+Datum
+j7599_line_ok(PG_FUNCTION_ARGS)
+{
+	rule_input	in;
+
+	if (PG_NARGS() != 5)
+		elog(ERROR, "j7599: line_ok called with %d arguments, expected 5", PG_NARGS());
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	rules_input_init(&in);
+	rules_set_line_value(&in, PG_GETARG_HCPCS_LINE(0));
+	rules_set_units_numeric(&in, PG_GETARG_DATUM(1), PG_ARGISNULL(1));
+	rules_set_ndc_text(&in, PG_GETARG_DATUM(2), PG_ARGISNULL(2));
+	rules_set_text(&in.pos, PG_GETARG_DATUM(3), PG_ARGISNULL(3));
+	rules_add_dx(&in, PG_GETARG_DATUM(4), PG_ARGISNULL(4), true);
+	PG_RETURN_BOOL(rules_line_ok(&in));
+}
+
+/* ---------------------------------------------------- reference trigger */
+
+/*
+ * FOR EACH STATEMENT AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE on each
+ * reference table: a relcache invalidation of the table, which reaches this
+ * backend at the end of the command and the others at commit, where the
+ * reference cache's callback marks the cache stale.
+ */
+Datum
+j7599_reference_changed(PG_FUNCTION_ARGS)
+{
+	TriggerData *td;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("j7599._reference_changed() must be called as a trigger")));
+	td = (TriggerData *) fcinfo->context;
+	CacheInvalidateRelcache(td->tg_relation);
+	return PointerGetDatum(NULL);
+}
+
+/* ----------------------------------------------------- catalogue helpers */
+
+Datum
+j7599_rules(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsi = (ReturnSetInfo *) fcinfo->resultinfo;
+	int			i;
+
+	InitMaterializedSRF(fcinfo, 0);
+	for (i = 0; i < RULE__COUNT; i++)
+	{
+		const rule_info *ri = rules_info((rule_id) i);
+		Datum		values[5];
+		bool		nulls[5] = {false, false, false, false, false};
+
+		values[0] = CStringGetTextDatum(ri->name);
+		values[1] = CStringGetTextDatum(ri->severity);
+		values[2] = CStringGetTextDatum(ri->scope);
+		values[3] = CStringGetTextDatum(rules_field_name(ri->field));
+		values[4] = CStringGetTextDatum(ri->fires_when);
+		tuplestore_putvalues(rsi->setResult, rsi->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+Datum
+j7599_builtin_conflicts(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsi = (ReturnSetInfo *) fcinfo->resultinfo;
+	const rule_modifier_pair *pairs;
+	int			n;
+	int			i;
+
+	InitMaterializedSRF(fcinfo, 0);
+	pairs = rules_builtin_conflicts(&n);
+	for (i = 0; i < n; i++)
+	{
+		Datum		values[3];
+		bool		nulls[3] = {false, false, false};
+
+		values[0] = CStringGetTextDatum(pairs[i].a);
+		values[1] = CStringGetTextDatum(pairs[i].b);
+		values[2] = CStringGetTextDatum(pairs[i].reason);
+		tuplestore_putvalues(rsi->setResult, rsi->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/*
+ * j7599._cascade(payer, on_date, code): the policy cascade as the rule engine
+ * resolves it from its cache, one row per field that resolves, with the
+ * payer and policy row it came from.  For tests against policy_explain().
+ */
+Datum
+j7599_cascade(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsi = (ReturnSetInfo *) fcinfo->resultinfo;
+	text	   *payer_t;
+	text	   *code_t;
+	DateADT		d;
+	pc_cache   *c;
+	int			payer;
+	char		code[6];
+	const pc_resolved *res;
+	int			f;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		return (Datum) 0;
+	payer_t = PG_GETARG_TEXT_PP(0);
+	d = PG_GETARG_DATEADT(1);
+	code_t = PG_GETARG_TEXT_PP(2);
+
+	/* the code as policy_for takes it: blanks trimmed, upper case */
+	{
+		const char *s = VARDATA_ANY(code_t);
+		int			len = VARSIZE_ANY_EXHDR(code_t);
+		int			n = 0;
+		int			i;
+
+		while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+			len--;
+		for (i = 0; i < len && n < 5; i++)
+		{
+			char		ch = s[i];
+
+			if (n == 0 && (ch == ' ' || ch == '\t'))
+				continue;
+			code[n++] = (ch >= 'a' && ch <= 'z') ? (char) (ch - ('a' - 'A')) : ch;
+		}
+		code[n] = '\0';
+		if (n != 5 || i != len)
+			return (Datum) 0;
+	}
+
+	c = pc_get();
+	payer = pc_payer_resolve(c, VARDATA_ANY(payer_t), VARSIZE_ANY_EXHDR(payer_t));
+	if (payer < 0)
+		return (Datum) 0;
+	res = pc_policy_resolve(c, payer, pc_code_key(code), d);
+	for (f = 0; f < PF__COUNT; f++)
+	{
+		const pc_policy *row = res->field[f];
+		Datum		values[3];
+		bool		nulls[3] = {false, false, false};
+
+		if (row == NULL)
+			continue;
+		values[0] = CStringGetTextDatum(pc_field_name((pc_field) f));
+		values[1] = CStringGetTextDatum(pc_payer_get(c, row->payer)->payer_id);
+		values[2] = CStringGetTextDatum(row->policy_id ? row->policy_id : "");
+		tuplestore_putvalues(rsi->setResult, rsi->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/* j7599._cache_loads(): how many times this session has (re)loaded the cache */
+Datum
+j7599_cache_loads(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(pc_load_count());
+}
