@@ -12,7 +12,7 @@
 #   place-of-service.csv       code,name,effective_from,source_confidence
 # Everything else shipped by 21_reference_data.sql (NOC flags, modifier
 # categories, CPT and post-2020 modifiers, modifier conflicts, drug names) is
-# defined below, each with the source it comes from (docs: domain.md of the
+# defined below, each with the source it comes from (docs: billing-facts of the
 # project's research notes, cited by section).
 #
 # Plain Perl 5 with core modules only, so it runs on any Debian machine.
@@ -106,7 +106,7 @@ for my $c (@codes) {
 	$code{$c->{code}} = $c;
 }
 
-# The not-otherwise-classified drug and biological codes (domain.md §3.1
+# The not-otherwise-classified drug and biological codes (billing-facts §3.1
 # "Other NOC drug codes" plus the NOC codes of the 2020 file's drug sections).
 my @noc = qw(J3490 J3590 J3591 J7199 J7599 J7699 J7799 J7999 J8498 J8499 J8597 J8999 J9999 C9399 Q4082 Q9977);
 for my $n (@noc) { die "NOC code $n is not in the 2020 file\n" unless $code{$n}; }
@@ -159,21 +159,21 @@ for my $cat (sort keys %catlist) {
 }
 
 # How a modifier behaves on a drug line.  Everything not listed is 'allowed'.
-my $SUSPECT = 'suspect on a drug line such as J7599 (domain.md §5: procedure, service and anatomic modifiers; '
+my $SUSPECT = 'suspect on a drug line such as J7599 (billing-facts §5: procedure, service and anatomic modifiers; '
             . 'an explicit payer edit is UNCONFIRMED)';
 my %drug_line;
 my %drug_note;
 $drug_line{$_} = 'expected' for qw(JW JG TB KX);
-$drug_note{JW} = 'drug_line: waste modifier of a drug line (domain.md §4, CONFIRMED)';
-$drug_note{JG} = 'drug_line: 340B modifier of a drug line, JG or TB (domain.md §5, CONFIRMED)';
+$drug_note{JW} = 'drug_line: waste modifier of a drug line (billing-facts §4, CONFIRMED)';
+$drug_note{JG} = 'drug_line: 340B modifier of a drug line, JG or TB (billing-facts §5, CONFIRMED)';
 $drug_note{TB} = $drug_note{JG};
-$drug_note{KX} = 'drug_line: KX on J7599 when the transplant date is known (domain.md §2.3, CONFIRMED)';
+$drug_note{KX} = 'drug_line: KX on J7599 when the transplant date is known (billing-facts §2.3, CONFIRMED)';
 for my $m (expand('E1-E4 F1-F9 FA T1-T9 TA LT RT LC LD LM RC RI TC AS QS G8 G9 AA AD QK QX QY QZ P1-P6 '
                 . 'PT GG GH PI PS QW QP L1 LR Q7-Q9 SM SN SF AP QC QD QT FX FY CT SH SJ XE XP XS XU')) {
 	$drug_line{$m} = 'procedure_only';
 	$drug_note{$m} = "drug_line: $SUSPECT";
 }
-$drug_note{$_} = 'drug_line: NCCI bypass modifier; relevance to a DME drug line is doubtful (domain.md §5, UNCONFIRMED)'
+$drug_note{$_} = 'drug_line: NCCI bypass modifier; relevance to a DME drug line is doubtful (billing-facts §5, UNCONFIRMED)'
 	for qw(XE XP XS XU);
 
 my @modrows;
@@ -195,13 +195,13 @@ for my $m (keys %category) {
 push @modrows, ['JZ', 'Zero drug amount discarded/not administered to any patient', 'waste', 'expected',
 	'[2023-01-01,)', 'CMS HCPCS Level II', '2023',
 	'Noridian JE/JF "Drug Wastage - JW and JZ"; CGS JC DME article (rev. 12/18/2023): available 2023-01-01, '
-	. 'required 2023-07-01 (domain.md §4, CONFIRMED); drug_line: waste modifier of a drug line', 'confirmed'];
+	. 'required 2023-07-01 (billing-facts §4, CONFIRMED); drug_line: waste modifier of a drug line', 'confirmed'];
 
 # CPT modifiers seen on claims.  The descriptions are short summaries written
 # for this project: the CPT descriptors themselves belong to the AMA.
 # Each: modifier, description, category, drug_line, confidence, source note.
-my $CPT_NUM = 'CPT modifiers are numeric (domain.md §1.3, CONFIRMED)';
-my $CPT_APPA = 'procedure/service modifier, suspect on J7599 (CPT Appendix A copy; QualChoice list; domain.md §5, SECONDARY)';
+my $CPT_NUM = 'CPT modifiers are numeric (billing-facts §1.3, CONFIRMED)';
+my $CPT_APPA = 'procedure/service modifier, suspect on J7599 (CPT Appendix A copy; QualChoice list; billing-facts §5, SECONDARY)';
 my $CPT_GEN = 'CPT modifier in general use; not researched for this project';
 my @cpt = (
 	['22', 'Service needed substantially more work than usual. Guidance of the seed document: use when administration '
@@ -211,7 +211,7 @@ my @cpt = (
 	 . 'documentation must support unusual effort"); ' . $CPT_APPA],
 	['25', 'Significant, separately identifiable E/M service by the same practitioner on the day of another service '
 	     . '(E/M codes only)', 'procedure', 'procedure_only', 'secondary',
-	 'goes on the E/M code only, never on a drug (CPT definition quoted by aquitysolutions.com; domain.md §5, SECONDARY)'],
+	 'goes on the E/M code only, never on a drug (CPT definition quoted by aquitysolutions.com; billing-facts §5, SECONDARY)'],
 	['26', 'Professional part of a service that has professional and technical parts', 'procedure', 'procedure_only',
 	 'assumed', "$CPT_GEN; drug_line: $SUSPECT"],
 	['27', 'More than one outpatient hospital E/M encounter on the same date', 'procedure', 'procedure_only',
@@ -234,7 +234,7 @@ my @cpt = (
 	 'procedure_only', 'assumed', "$CPT_GEN; drug_line: $SUSPECT"],
 	['59', 'Procedure or service distinct from the others on the same day (NCCI bypass)', 'ncci_bypass',
 	 'procedure_only', 'assumed',
-	 "$CPT_NUM; drug_line: NCCI bypass modifier; relevance to a DME drug line is doubtful (domain.md §5, UNCONFIRMED)"],
+	 "$CPT_NUM; drug_line: NCCI bypass modifier; relevance to a DME drug line is doubtful (billing-facts §5, UNCONFIRMED)"],
 	['62', 'Two surgeons, each doing a distinct part of one procedure', 'procedure', 'procedure_only',
 	 'assumed', "$CPT_GEN; drug_line: $SUSPECT"],
 	['63', 'Procedure on an infant weighing less than 4 kg', 'procedure', 'procedure_only',
@@ -263,15 +263,15 @@ my @cpt = (
 	['99', 'Several modifiers apply to the service', 'informational', 'allowed', 'assumed', $CPT_GEN],
 	['1P', 'Performance measure exclusion for medical reasons (CPT Category II codes only)', 'quality',
 	 'procedure_only', 'secondary',
-	 'CPT Category II modifier (LinuxForHealth FHIR procedure-modifier CodeSystem; domain.md §1.3, SECONDARY); '
+	 'CPT Category II modifier (LinuxForHealth FHIR procedure-modifier CodeSystem; billing-facts §1.3, SECONDARY); '
 	 . 'drug_line: belongs on Category II codes, not on a drug line'],
 	['2P', 'Performance measure exclusion for patient reasons (CPT Category II codes only)', 'quality',
 	 'procedure_only', 'secondary',
-	 'CPT Category II modifier (LinuxForHealth FHIR procedure-modifier CodeSystem; domain.md §1.3, SECONDARY); '
+	 'CPT Category II modifier (LinuxForHealth FHIR procedure-modifier CodeSystem; billing-facts §1.3, SECONDARY); '
 	 . 'drug_line: belongs on Category II codes, not on a drug line'],
 	['3P', 'Performance measure exclusion for system reasons (CPT Category II codes only)', 'quality',
 	 'procedure_only', 'secondary',
-	 'CPT Category II modifier (LinuxForHealth FHIR procedure-modifier CodeSystem; domain.md §1.3, SECONDARY); '
+	 'CPT Category II modifier (LinuxForHealth FHIR procedure-modifier CodeSystem; billing-facts §1.3, SECONDARY); '
 	 . 'drug_line: belongs on Category II codes, not on a drug line'],
 	['8P', 'Performance measure action not performed, reason not otherwise specified (CPT Category II codes only)',
 	 'quality', 'procedure_only', 'assumed',
@@ -288,13 +288,13 @@ for my $r (@modrows) { die "duplicate modifier $r->[0]\n" if $seenmod{$r->[0]}++
 # ---------------------------------------------------------------------------
 # Modifier conflicts: pairs that may not stand on one line.
 
-my $SRC_ABN = 'any GA/GY/GZ combination on one line is invalid (rcmguide.com; domain.md §5, SECONDARY)';
-my $SRC_GA  = 'do not report GA with GZ, EY, GL or GX (medicalbillingcptmodifiers.com; domain.md §5, SECONDARY)';
+my $SRC_ABN = 'any GA/GY/GZ combination on one line is invalid (rcmguide.com; billing-facts §5, SECONDARY)';
+my $SRC_GA  = 'do not report GA with GZ, EY, GL or GX (medicalbillingcptmodifiers.com; billing-facts §5, SECONDARY)';
 my $SRC_X   = 'never 59 with an X{EPSU} modifier, or two of them, on one line: payer policy (HMSA; Moda; '
-            . 'IBX MA03.005c), CMS MLN1783722 (domain.md §5, CONFIRMED)';
+            . 'IBX MA03.005c), CMS MLN1783722 (billing-facts §5, CONFIRMED)';
 my @conflicts = (
 	['JW', 'JZ', 'JW reports a discarded amount and JZ says nothing was discarded: one drug line carries one or the other',
-	 'JW and JZ descriptors (CMS HCPCS); "JZ or JW... never both" (qpro.com); domain.md §4, SECONDARY', 'secondary'],
+	 'JW and JZ descriptors (CMS HCPCS); "JZ or JW... never both" (qpro.com); billing-facts §4, SECONDARY', 'secondary'],
 	['GA', 'GZ', 'GA (waiver of liability on file) and GZ (expected denial, no waiver) contradict each other',
 	 "$SRC_ABN; $SRC_GA", 'secondary'],
 	['GA', 'GY', 'GA (waiver of liability on file) and GY (statutorily excluded) do not go together', $SRC_ABN, 'secondary'],
@@ -304,9 +304,9 @@ my @conflicts = (
 	['GA', 'GL', 'GA is not reported with GL (upgrade at no charge, no ABN)', $SRC_GA, 'secondary'],
 	['GA', 'GX', 'GA (required waiver) is not reported with GX (voluntary notice)', $SRC_GA, 'secondary'],
 	['JG', 'TB', 'a 340B-acquired drug carries JG or TB depending on the hospital type, never both',
-	 "America's Essential Hospitals 2023-03; Forvis Mazars 2023-01 (domain.md §5, CONFIRMED)", 'confirmed'],
+	 "America's Essential Hospitals 2023-03; Forvis Mazars 2023-01 (billing-facts §5, CONFIRMED)", 'confirmed'],
 	['JA', 'JB', 'a drug line is administered either intravenously (JA) or subcutaneously (JB)',
-	 'logical, not sourced (domain.md §5, UNCONFIRMED)', 'assumed'],
+	 'logical, not sourced (billing-facts §5, UNCONFIRMED)', 'assumed'],
 );
 for my $x (qw(XE XP XS XU)) {
 	push @conflicts, ['59', $x, "59 and $x both mark a distinct service; use one of them", $SRC_X, 'confirmed'];
@@ -361,7 +361,7 @@ for my $c (keys %pos_source) { die "POS source for $c, which is not in the list\
 # Drug names with their own HCPCS code (for the NOC-misuse rule).
 # [drug, name_kind, confidence, note, codes...]; a code is 'CODE' and its
 # route comes from %route.  Generic names come from the 2020 descriptors
-# (domain.md §3.1 lists the immunosuppressive codes); brand names are common
+# (billing-facts §3.1 lists the immunosuppressive codes); brand names are common
 # usage, not checked against a project source unless the note says so.
 
 my %route = (
@@ -373,7 +373,7 @@ my %route = (
 	J7516 => 'parenteral', J7517 => 'oral', J7518 => 'oral', J7520 => 'oral', J7525 => 'parenteral',
 	J7527 => 'oral',
 );
-my $D31 = 'domain.md §3.1, CONFIRMED';
+my $D31 = 'billing-facts §3.1, CONFIRMED';
 my $BRAND = 'brand of the generic in common use (prescribing information); not checked against a project source';
 my @drugs = (
 	# generic names, as in the 2020 descriptors
@@ -391,16 +391,16 @@ my @drugs = (
 	['sirolimus', 'generic', 'confirmed', $D31, qw(J7520)],
 	['everolimus', 'generic', 'confirmed', "$D31; Noridian JD DME retired article \"Everolimus (Zortress)\"", qw(J7527)],
 	['belatacept', 'generic', 'confirmed', $D31, qw(J0485)],
-	['basiliximab', 'generic', 'confirmed', 'J0480 "Injection, basiliximab, 20 mg" in the 2020 file; not listed in domain.md §3.1',
+	['basiliximab', 'generic', 'confirmed', 'J0480 "Injection, basiliximab, 20 mg" in the 2020 file; not listed in billing-facts §3.1',
 	 qw(J0480)],
 	['antithymocyte globulin', 'generic', 'confirmed', "$D31 (equine J7504, rabbit J7511)", qw(J7504 J7511)],
 	['anti-thymocyte globulin', 'generic', 'assumed', 'hyphenated spelling of antithymocyte globulin', qw(J7504 J7511)],
 	['lymphocyte immune globulin', 'generic', 'confirmed', "$D31 (J7504 and J7511 descriptors)", qw(J7504 J7511)],
-	['muromonab-cd3', 'generic', 'assumed', 'J7505 in the 2020 file; its status after 2020 is UNCONFIRMED (domain.md §3.1)',
+	['muromonab-cd3', 'generic', 'assumed', 'J7505 in the 2020 file; its status after 2020 is UNCONFIRMED (billing-facts §3.1)',
 	 qw(J7505)],
-	['muromonab', 'generic', 'assumed', 'J7505 in the 2020 file; its status after 2020 is UNCONFIRMED (domain.md §3.1)',
+	['muromonab', 'generic', 'assumed', 'J7505 in the 2020 file; its status after 2020 is UNCONFIRMED (billing-facts §3.1)',
 	 qw(J7505)],
-	['daclizumab', 'generic', 'assumed', 'J7513 still in the 2020 file; its deletion is UNCONFIRMED (domain.md §3.1)',
+	['daclizumab', 'generic', 'assumed', 'J7513 still in the 2020 file; its deletion is UNCONFIRMED (billing-facts §3.1)',
 	 qw(J7513)],
 	['prednisone', 'generic', 'confirmed', $D31, qw(J7506 J7512)],
 	['prednisolone', 'generic', 'confirmed', "$D31 (oral J7510); J2650 prednisolone acetate injection in the 2020 file",
@@ -419,7 +419,7 @@ my @drugs = (
 	['envarsus', 'brand', 'confirmed', 'named in the J7503 descriptor (Envarsus XR)', qw(J7503)],
 	['astagraf xl', 'brand', 'confirmed', 'named in the J7508 descriptor', qw(J7508)],
 	['astagraf', 'brand', 'confirmed', 'named in the J7508 descriptor (Astagraf XL)', qw(J7508)],
-	['zortress', 'brand', 'confirmed', 'Noridian JD DME retired article "Everolimus (Zortress)" (domain.md sources)', qw(J7527)],
+	['zortress', 'brand', 'confirmed', 'Noridian JD DME retired article "Everolimus (Zortress)" (billing-facts sources)', qw(J7527)],
 	['prograf', 'brand', 'assumed', "$BRAND: tacrolimus immediate release capsules and injection", qw(J7507 J7525)],
 	['cellcept', 'brand', 'assumed', "$BRAND: mycophenolate mofetil (the oral forms; the IV form has no code of its own here)",
 	 qw(J7517)],

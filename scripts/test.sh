@@ -29,6 +29,20 @@ suite() {
 	fi
 }
 
+# Runs a fuzz target with its chatter in a log; prints libFuzzer's closing
+# "Done N runs" lines, and the log's tail when it fails.
+fuzz() {
+	local log
+	log="build/$(echo "$*" | tr -c 'a-zA-Z0-9\n' '_' | cut -c1-60).log"
+	mkdir -p build
+	if "$@" >"$log" 2>&1; then
+		grep -h '^Done [0-9]* runs' "$log" | sed 's/^/  /'
+		return 0
+	fi
+	tail -60 "$log"
+	return 1
+}
+
 regress() {
 	make -s PG_CONFIG="$PGBIN/pg_config" installcheck
 	local rc=$?
@@ -53,8 +67,10 @@ if [ $failed -ne 0 ]; then
 	echo "suites: $passed passed, $failed failed"
 	exit 1
 fi
-suite "C unit tests (ASan, UBSan)" make -s -f test/c.mk unit SHARED=data
-suite "fuzzers (${FUZZ_SECONDS:-15}s each)" make -s -f test/c.mk fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-15}"
+suite "C unit tests of the parsers (ASan, UBSan)" make -s -f test/c.mk unit
+suite "C unit tests of the narrative reader (ASan, UBSan)" make -s -f test/narrative.mk unit
+suite "fuzzers of the parsers (${FUZZ_SECONDS:-15}s each)" fuzz make -s -f test/c.mk fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-15}"
+suite "fuzzer of the narrative reader (${FUZZ_SECONDS:-15}s)" fuzz make -s -f test/narrative.mk fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-15}"
 j7599_cluster_up || exit 1
 suite "pg_regress" regress
 suite "pgTAP" pgtap

@@ -371,7 +371,9 @@ parse_concatenated(const char *s, size_t len, hcpcs_line_parts *out, char *reaso
 		return false;
 	nmods = (len - 5 + 1) / 2;
 	if (nmods > HCPCS_MAX_MODIFIERS)
-		return too_many(reason, nmods);
+		return fail(reason, "a line carries at most %d modifiers, found %zu "
+					"(without separators the code takes 5 characters and each modifier 2)",
+					HCPCS_MAX_MODIFIERS, nmods);
 	for (k = 0; k < nmods; k++)
 	{
 		size_t		at = 5 + 2 * k;

@@ -138,7 +138,7 @@ extern const char *rules_field_name(rule_field field);
 extern bool rules_severity_parse(const char *s, size_t len, rule_severity *out);
 
 /*
- * The modifier pairs line_ok checks without reading a table (domain.md §4,
+ * The modifier pairs line_ok checks without reading a table (doc/billing-facts.md §4,
  * §5): JW/JZ, GA/GY/GZ, 59 and XE/XS/XP/XU among themselves, JG/TB, JA/JB.
  * Each pair is written with a < b (byte order).
  */

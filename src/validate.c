@@ -13,6 +13,8 @@
  *   j7599.builtin_conflicts()                          line_ok's modifier pairs
  *   j7599._cascade(payer, on_date, code)               the cached cascade, for tests
  *   j7599._cache_loads()                               cache loads in this session
+ *   j7599._finding_mask(same arguments as validate)    bigint, for audit_summary
+ *   j7599._finding_bits()                              what each mask bit means
  *
  * Per call, validate and is_valid copy nothing: text arguments are read in
  * place (short headers included), the reference cache answers every lookup,
@@ -44,6 +46,9 @@ PG_FUNCTION_INFO_V1(j7599_rules);
 PG_FUNCTION_INFO_V1(j7599_builtin_conflicts);
 PG_FUNCTION_INFO_V1(j7599_cascade);
 PG_FUNCTION_INFO_V1(j7599_cache_loads);
+PG_FUNCTION_INFO_V1(j7599_finding_mask);
+PG_FUNCTION_INFO_V1(j7599_finding_mask_text);
+PG_FUNCTION_INFO_V1(j7599_finding_bits);
 
 /* argument positions, as declared in 30_validate.sql */
 enum
@@ -210,6 +215,78 @@ Datum
 j7599_is_valid_text(PG_FUNCTION_ARGS)
 {
 	return is_valid_common(fcinfo, true);
+}
+
+/* --------------------------------------------------------- finding mask */
+
+/*
+ * audit_summary groups rows by the set of (rule, severity) pairs they carry:
+ * one bit per pair, so a summary of a large table is one C call per row and
+ * a hash aggregate over a few distinct masks.  A rule fires at one severity
+ * per line; bit r is rule r at severity error, bit 32 + r the same rule at
+ * its lesser severity (warning, or info for the info rules).
+ */
+#define MASK_LESSER_OFFSET 32
+StaticAssertDecl(RULE__COUNT <= MASK_LESSER_OFFSET, "finding mask has room for every rule");
+
+static const char *
+lesser_severity_name(rule_id r)
+{
+	return strcmp(rules_info(r)->severity, "info") == 0 ? "info" : "warning";
+}
+
+static Datum
+finding_mask_common(FunctionCallInfo fcinfo, bool text_line)
+{
+	rule_input	in;
+	uint64		mask = 0;
+	int			i;
+
+	if (PG_ARGISNULL(ARG_LINE))
+		PG_RETURN_NULL();
+	fill_input(fcinfo, &in, text_line);
+	rules_run(&in, &is_valid_out, RULES_NO_MESSAGES);
+	for (i = 0; i < is_valid_out.count; i++)
+	{
+		const rule_finding *f = &is_valid_out.items[i];
+
+		mask |= UINT64CONST(1) << (f->rule + (f->severity == RULE_SEV_ERROR ? 0 : MASK_LESSER_OFFSET));
+	}
+	PG_RETURN_INT64((int64) mask);
+}
+
+Datum
+j7599_finding_mask(PG_FUNCTION_ARGS)
+{
+	return finding_mask_common(fcinfo, false);
+}
+
+Datum
+j7599_finding_mask_text(PG_FUNCTION_ARGS)
+{
+	return finding_mask_common(fcinfo, true);
+}
+
+Datum
+j7599_finding_bits(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsi = (ReturnSetInfo *) fcinfo->resultinfo;
+
+	InitMaterializedSRF(fcinfo, 0);
+	for (int r = 0; r < RULE__COUNT; r++)
+	{
+		for (int lesser = 0; lesser <= 1; lesser++)
+		{
+			Datum		values[3];
+			bool		nulls[3] = {false, false, false};
+
+			values[0] = Int32GetDatum(r + (lesser ? MASK_LESSER_OFFSET : 0));
+			values[1] = CStringGetTextDatum(rules_rule_name((rule_id) r));
+			values[2] = CStringGetTextDatum(lesser ? lesser_severity_name((rule_id) r) : "error");
+			tuplestore_putvalues(rsi->setResult, rsi->setDesc, values, nulls);
+		}
+	}
+	return (Datum) 0;
 }
 
 /* -------------------------------------------------------------- line_ok */

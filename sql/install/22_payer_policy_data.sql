@@ -1,7 +1,7 @@
 /*
  * Shipped payers, payer aliases and J7599 policies.
  *
- * Every value traces back to the project's research notes (docs/domain.md,
+ * Every value traces back to the project's research notes (docs/billing-facts,
  * cited by section) with the confidence given there: CONFIRMED -> confirmed,
  * SECONDARY -> secondary, UNCONFIRMED or inferred -> assumed.  A field that
  * no source settles stays NULL ("unknown"), never false.
@@ -19,7 +19,7 @@ INSERT INTO j7599.payer (payer_id, name, is_group, parent_id, source, shipped) V
     ('default', 'Any payer (fallback)', true, NULL,
      'j7599: the fallback every payer''s policy cascade consults last', true),
     ('medicare', 'Medicare', false, 'default',
-     'seed document (payer list); Original Medicare Part B, immunosuppressive drugs billed to the DME MAC (domain.md §2.2)', true),
+     'seed document (payer list); Original Medicare Part B, immunosuppressive drugs billed to the DME MAC (billing-facts §2.2)', true),
     ('buca', 'BUCA plans (Blue Cross Blue Shield, UnitedHealthcare, Cigna, Aetna)', true, 'default',
      'seed document ("BUCA plans"); the usual grouping of the four large commercial carriers', true),
     ('aetna', 'Aetna', false, 'buca', 'seed document (payer list)', true),
@@ -44,10 +44,10 @@ FROM (VALUES
     ('UnitedHealthcare',         'uhc',      'seed document (also matches "United Healthcare", "United Health Care")'),
     ('BUCA plans',               'buca',     'seed document'),
     -- Medicare
-    ('Medicare Part B',          'medicare', 'common variant: immunosuppressive drugs are a Part B benefit (domain.md §2.2)'),
-    ('Medicare Part B-ID',       'medicare', 'Part B immunosuppressive drug benefit from 2023-01-01 (domain.md §2.2)'),
-    ('Medicare DME',             'medicare', 'common variant: J7599 is billed to the DME MAC (domain.md §2.2)'),
-    ('DME MAC',                  'medicare', 'the Medicare contractor J7599 is billed to (domain.md §2.2)'),
+    ('Medicare Part B',          'medicare', 'common variant: immunosuppressive drugs are a Part B benefit (billing-facts §2.2)'),
+    ('Medicare Part B-ID',       'medicare', 'Part B immunosuppressive drug benefit from 2023-01-01 (billing-facts §2.2)'),
+    ('Medicare DME',             'medicare', 'common variant: J7599 is billed to the DME MAC (billing-facts §2.2)'),
+    ('DME MAC',                  'medicare', 'the Medicare contractor J7599 is billed to (billing-facts §2.2)'),
     ('Original Medicare',        'medicare', 'common variant'),
     ('Medicare FFS',             'medicare', 'common variant (fee-for-service)'),
     ('Medicare Fee-for-Service', 'medicare', 'common variant'),
@@ -63,20 +63,20 @@ FROM (VALUES
     ('Blue Cross and Blue Shield', 'bcbs',   'common variant'),
     ('Blue Cross Blue Shield Association', 'bcbs', 'the licensor of the Blue plans'),
     ('BCBSA',                    'bcbs',     'abbreviation of Blue Cross Blue Shield Association'),
-    ('Anthem',                   'bcbs',     'Anthem is the BCBS licensee in its states (Anthem BCBS GA and ME in domain.md addendum §3)'),
-    ('Anthem Blue Cross Blue Shield', 'bcbs', 'BCBS licensee (domain.md addendum §3)'),
-    ('Anthem BCBS',              'bcbs',     'BCBS licensee (domain.md addendum §3)'),
-    ('BCBS Texas',               'bcbs',     'BCBS licensee (domain.md §3 and addendum §3)'),
-    ('BCBSTX',                   'bcbs',     'BCBS licensee (domain.md §3 and addendum §3)'),
-    ('Blue Cross and Blue Shield of Texas', 'bcbs', 'BCBS licensee (domain.md addendum §3)'),
-    ('BCBS Nebraska',            'bcbs',     'BCBS licensee (domain.md addendum §3)'),
-    ('Blue Cross and Blue Shield of Nebraska', 'bcbs', 'BCBS licensee (domain.md addendum §3)'),
-    ('Blue Cross NC',            'bcbs',     'BCBS licensee (domain.md addendum §3)'),
-    ('Blue Cross and Blue Shield of North Carolina', 'bcbs', 'BCBS licensee (domain.md addendum §3)'),
-    ('Florida Blue',             'bcbs',     'BCBS licensee (domain.md addendum §3)'),
-    ('Premera Blue Cross',       'bcbs',     'BCBS licensee (domain.md addendum §3)'),
-    ('Independence Blue Cross',  'bcbs',     'BCBS licensee (domain.md §3)'),
-    ('IBX',                      'bcbs',     'abbreviation of Independence Blue Cross (domain.md §3)'),
+    ('Anthem',                   'bcbs',     'Anthem is the BCBS licensee in its states (Anthem BCBS GA and ME in billing-facts addendum §3)'),
+    ('Anthem Blue Cross Blue Shield', 'bcbs', 'BCBS licensee (billing-facts addendum §3)'),
+    ('Anthem BCBS',              'bcbs',     'BCBS licensee (billing-facts addendum §3)'),
+    ('BCBS Texas',               'bcbs',     'BCBS licensee (billing-facts §3 and addendum §3)'),
+    ('BCBSTX',                   'bcbs',     'BCBS licensee (billing-facts §3 and addendum §3)'),
+    ('Blue Cross and Blue Shield of Texas', 'bcbs', 'BCBS licensee (billing-facts addendum §3)'),
+    ('BCBS Nebraska',            'bcbs',     'BCBS licensee (billing-facts addendum §3)'),
+    ('Blue Cross and Blue Shield of Nebraska', 'bcbs', 'BCBS licensee (billing-facts addendum §3)'),
+    ('Blue Cross NC',            'bcbs',     'BCBS licensee (billing-facts addendum §3)'),
+    ('Blue Cross and Blue Shield of North Carolina', 'bcbs', 'BCBS licensee (billing-facts addendum §3)'),
+    ('Florida Blue',             'bcbs',     'BCBS licensee (billing-facts addendum §3)'),
+    ('Premera Blue Cross',       'bcbs',     'BCBS licensee (billing-facts addendum §3)'),
+    ('Independence Blue Cross',  'bcbs',     'BCBS licensee (billing-facts §3)'),
+    ('IBX',                      'bcbs',     'abbreviation of Independence Blue Cross (billing-facts §3)'),
     -- Cigna
     ('Cigna',                    'cigna',    'common variant'),
     ('CIGNA HealthCare',         'cigna',    'common variant (also matches "Cigna Healthcare")'),
@@ -106,13 +106,13 @@ VALUES
      || '2400 NTE or item 19: CGS JB "Immunosuppressive Drugs - Units of Service" (2016-11-21) and Noridian JD DME; '
      || 'NTE limited to 80 characters: NGS "Billing for Immunosuppressive Drugs"; KX only with a transplant date before '
      || 'the date of service: NGS, Noridian JD DME; bill the DME MAC: CGS, IOM 100-04 Ch.17 §80.3; 30-day supply: '
-     || 'IOM 100-04 Ch.17 §80.3, CGS JB (domain.md §2.2, §2.3, CONFIRMED); dx_required inferred from the Noridian '
-     || 'JD DME ICD-9 list "Immunosuppressive Drugs DIF Eliminated" (domain.md addendum §1, UNCONFIRMED for ICD-10)',
+     || 'IOM 100-04 Ch.17 §80.3, CGS JB (billing-facts §2.2, §2.3, CONFIRMED); dx_required inferred from the Noridian '
+     || 'JD DME ICD-9 list "Immunosuppressive Drugs DIF Eliminated" (billing-facts addendum §1, UNCONFIRMED for ICD-10)',
      'confirmed', '{"dx_required": "assumed"}',
      'The range is open to the past for convenience: KX exists since 2008-07-01 and A52474 since 2015-10-01. '
      || 'dx_required maps the ICD-9 list (V42.0/.1/.6/.7/.81-.84/.89, 996.81-996.87, 996.89) to ICD-10-CM Z94 and T86 '
      || 'prefixes; T86.5 (stem cell) is included although the ICD-9 list left out 996.88. The A52474 ICD-10 list itself '
-     || 'was not readable. requires_ndc and waste_modifier_required are unknown for the DME MAC (domain.md addendum §2); '
+     || 'was not readable. requires_ndc and waste_modifier_required are unknown for the DME MAC (billing-facts addendum §2); '
      || 'no MUE or prior authorisation was found (addendum §3, §4).',
      true),
     ('medicare-j7599-90day', 'medicare', 'J7599', '[2025-01-01,)',
@@ -122,18 +122,18 @@ VALUES
      'DME MAC LCD L33824 / Policy Article A52474; narrative: CGS JB "Immunosuppressive Drugs - Units of Service" and '
      || 'Noridian JD DME; NTE limited to 80 characters: NGS "Billing for Immunosuppressive Drugs"; KX conditional: '
      || 'NGS, Noridian JD DME (2024 topic page); bill the DME MAC: CGS, IOM 100-04 Ch.17 §80.3; 90-day supply for '
-     || 'dates of service from 2025-01-01: CMS MLN "Immunosuppressive Drugs" (domain.md §2.2, §2.3, CONFIRMED); '
-     || 'dx_required inferred from the Noridian JD DME ICD-9 list (domain.md addendum §1, UNCONFIRMED for ICD-10)',
+     || 'dates of service from 2025-01-01: CMS MLN "Immunosuppressive Drugs" (billing-facts §2.2, §2.3, CONFIRMED); '
+     || 'dx_required inferred from the Noridian JD DME ICD-9 list (billing-facts addendum §1, UNCONFIRMED for ICD-10)',
      'confirmed', '{"dx_required": "assumed"}',
      'dx_required as in medicare-j7599-30day. requires_ndc and waste_modifier_required are unknown for the DME MAC '
-     || '(domain.md addendum §2: JW/JZ on J7599 not tied to A52474; most J7599 drugs are oral).',
+     || '(billing-facts addendum §2: JW/JZ on J7599 not tied to A52474; most J7599 drugs are oral).',
      true),
 
     -- UnitedHealthcare: NDC on professional drug lines.
     ('uhc-j7599', 'uhc', 'J7599', '[2017-01-01,)',
      true, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
      'UnitedHealthcare NDC FAQ PCA-1-013826 (copies): professional claims with drug lines need NDC, quantity and unit '
-     || 'for dates of service from 2017-01-01 (domain.md §3, CONFIRMED)',
+     || 'for dates of service from 2017-01-01 (billing-facts §3, CONFIRMED)',
      'confirmed', '{}',
      'Facility outpatient claims: commercial plans from 2018-09-01; Medicare Advantage only for unlisted drug codes, '
      || 'which J7599 is. The quantity and unit go in 837 CTP04/CTP05 with the NDC in LIN03.',
@@ -146,7 +146,7 @@ VALUES
      'BCBS licensees: BCBS Texas "Unlisted Drug Codes" (NDC, unit and quantity, drug name and dosage on NOC lines); '
      || 'BCBS Nebraska RP-X-004, 2024-03-06 (narrative, dosage and NDC on unlisted drugs); Blue Cross NC NDC '
      || 'requirements (J7599 on the list, 2022); Florida Blue BlueLine 2009; Anthem BCBS GA (2019-11-01) and ME '
-     || '(2020-12-16); Premera (2018-01-01); Independence BC (domain.md §3 and addendum §3, each CONFIRMED)',
+     || '(2020-12-16); Premera (2018-01-01); Independence BC (billing-facts §3 and addendum §3, each CONFIRMED)',
      'assumed', '{}',
      'Generalised from the licensees above to every BCBS plan, hence assumed. requires_narrative rests on BCBS Texas '
      || 'and Nebraska only. The licensees'' start dates run from 2009 to 2022, so the row is not dated. Add a payer '
@@ -157,19 +157,19 @@ VALUES
     ('buca-j7599', 'buca', 'J7599', '(,)',
      true, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
      'NDC on NOC drug lines, generalised from the commercial payers found: UnitedHealthcare (2017), the BCBS licensees, '
-     || 'Priority Health, Independence BC, Premera (domain.md §3 and addendum §3, CONFIRMED each); nothing found for '
+     || 'Priority Health, Independence BC, Premera (billing-facts §3 and addendum §3, CONFIRMED each); nothing found for '
      || 'Aetna, and Cigna only for three named codes (2012, SECONDARY)',
      'assumed', '{}',
      'Applies to Aetna and Cigna only through the cascade; no Aetna or Cigna source says it.',
      true),
 
-    -- Default: every payer in domain.md §3 that publishes a NOC rule wants a
+    -- Default: every payer in billing-facts §3 that publishes a NOC rule wants a
     -- narrative; the 80-character limit is that of the 837 fields.
     ('default-j7599', 'default', 'J7599', '(,)',
      NULL, true, 80, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
      'narrative with drug name and dose on NOC drug lines: CMS IOM 100-04 Ch.26 (item 19), CGS, Palmetto, WPS, Novitas, '
-     || 'BCBS Texas and Nebraska, Priority Health, DME MACs (domain.md §2.3, §3, addendum §3); 80 characters: X12 005010 '
-     || '837P SV101-7 and 2400 NTE02 are AN 1-80 (domain.md §1.3, §2.3, CONFIRMED)',
+     || 'BCBS Texas and Nebraska, Priority Health, DME MACs (billing-facts §2.3, §3, addendum §3); 80 characters: X12 005010 '
+     || '837P SV101-7 and 2400 NTE02 are AN 1-80 (billing-facts §1.3, §2.3, CONFIRMED)',
      'assumed', '{"narrative_max_length": "confirmed"}',
      'requires_narrative is a generalisation over the payers found (assumed); the length limit is a format limit of '
      || 'the 837 (confirmed).',

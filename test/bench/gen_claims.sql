@@ -32,7 +32,7 @@ SELECT i / 3 + 1 AS claim_id,
        i % 3 + 1 AS line_no,
        -- the line, in the forms warehouses hold
        CASE WHEN e = 1 THEN 'J759-KX'
-            WHEN e = 2 THEN 'J7599-QQ'
+            WHEN e = 2 THEN 'J7599-Y9'
             WHEN e = 3 THEN 'J7599-JZ-JZ'
             WHEN e = 4 THEN 'J7599-JW-JZ'
             WHEN e = 5 THEN 'J7599-25'

@@ -1,0 +1,221 @@
+/*
+ * Audit: every finding of every row of a registered table (audit), and the
+ * counts per rule (audit_summary).  Both run as the caller (SECURITY
+ * INVOKER): a table the caller cannot read gives 42501, and the only lock
+ * taken is the AccessShareLock of a plain SELECT.
+ */
+
+CREATE FUNCTION j7599._finding_mask(line text, payer text DEFAULT NULL, service_date date DEFAULT NULL,
+                                    units numeric DEFAULT NULL, ndc text DEFAULT NULL, pos text DEFAULT NULL,
+                                    dx text[] DEFAULT NULL, narrative text DEFAULT NULL,
+                                    prior_auth text DEFAULT NULL, days_supply integer DEFAULT NULL,
+                                    transplant_date date DEFAULT NULL)
+RETURNS bigint
+    AS 'MODULE_PATHNAME', 'j7599_finding_mask_text' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION j7599._finding_mask(line j7599.hcpcs_line, payer text DEFAULT NULL, service_date date DEFAULT NULL,
+                                    units numeric DEFAULT NULL, ndc text DEFAULT NULL, pos text DEFAULT NULL,
+                                    dx text[] DEFAULT NULL, narrative text DEFAULT NULL,
+                                    prior_auth text DEFAULT NULL, days_supply integer DEFAULT NULL,
+                                    transplant_date date DEFAULT NULL)
+RETURNS bigint
+    AS 'MODULE_PATHNAME', 'j7599_finding_mask' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION j7599._finding_mask(text, text, date, numeric, text, text, text[], text, text, integer, date) IS
+'Internal: one bit per (rule, severity) that validate() would report for the line; 0 for a clean line';
+COMMENT ON FUNCTION j7599._finding_mask(j7599.hcpcs_line, text, date, numeric, text, text, text[], text, text, integer, date) IS
+'Internal: one bit per (rule, severity) that validate() would report for the line; 0 for a clean line';
+
+CREATE FUNCTION j7599._finding_bits(OUT bit_no integer, OUT rule text, OUT severity text)
+RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'j7599_finding_bits' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 64;
+COMMENT ON FUNCTION j7599._finding_bits() IS 'Internal: the (rule, severity) of each bit of _finding_mask()';
+
+-- The named-argument list that hands a registered table's columns (alias t)
+-- to validate() / _finding_mask().  Text line columns use the text overload,
+-- so a malformed legacy line is the finding LINE_MALFORMED, not an error.
+CREATE FUNCTION j7599._call_args(tbl regclass) RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r j7599.registration;
+    args text[];
+    d name;
+    dx_parts text[] := '{}';
+BEGIN
+    SELECT * INTO r FROM j7599.registration WHERE registration.tbl = _call_args.tbl;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'table % is not registered', tbl
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Call j7599.register(tbl, line => ..., ...) first to say which column holds what.';
+    END IF;
+    args := ARRAY[CASE j7599._column_kind(tbl, r.line, 'line')
+                      WHEN 'hcpcs_line' THEN format('line => t.%I', r.line)
+                      ELSE format('line => t.%I::text', r.line) END];
+    IF r.payer IS NOT NULL THEN args := args || format('payer => t.%I::text', r.payer); END IF;
+    IF r.service_date IS NOT NULL THEN args := args || format('service_date => t.%I::date', r.service_date); END IF;
+    IF r.units IS NOT NULL THEN args := args || format('units => t.%I::numeric', r.units); END IF;
+    IF r.ndc IS NOT NULL THEN args := args || format('ndc => t.%I::text', r.ndc); END IF;
+    IF r.pos IS NOT NULL THEN args := args || format('pos => t.%I::text', r.pos); END IF;
+    IF r.dx IS NOT NULL THEN
+        FOREACH d IN ARRAY r.dx LOOP
+            dx_parts := dx_parts || CASE j7599._column_kind(tbl, d, 'dx')
+                                        WHEN 'text[]' THEN format('t.%I::text[]', d)
+                                        ELSE format('ARRAY[t.%I::text]', d) END;
+        END LOOP;
+        args := args || ('dx => ' || array_to_string(dx_parts, ' || '));
+    END IF;
+    IF r.narrative IS NOT NULL THEN args := args || format('narrative => t.%I::text', r.narrative); END IF;
+    IF r.prior_auth IS NOT NULL THEN args := args || format('prior_auth => t.%I::text', r.prior_auth); END IF;
+    IF r.days_supply IS NOT NULL THEN args := args || format('days_supply => t.%I::integer', r.days_supply); END IF;
+    IF r.transplant_date IS NOT NULL THEN
+        args := args || format('transplant_date => t.%I::date', r.transplant_date);
+    END IF;
+    RETURN array_to_string(args, ', ');
+END
+$$;
+COMMENT ON FUNCTION j7599._call_args(regclass) IS
+'Internal: the quoted named-argument list that passes a registered table''s columns (alias t) to validate()';
+
+-- jsonb of the primary key columns (alias t), or of the ctid without one
+CREATE FUNCTION j7599._row_key(tbl regclass) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+RETURN coalesce(
+    (SELECT 'jsonb_build_object(' || string_agg(format('%L, t.%I', a.attname, a.attname), ', ' ORDER BY k.ord) || ')'
+     FROM pg_index i
+     CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+     JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+     WHERE i.indrelid = tbl AND i.indisprimary),
+    CASE WHEN (SELECT relkind FROM pg_class WHERE oid = tbl) = 'p'
+         THEN 'jsonb_build_object(''tableoid'', t.tableoid::regclass::text, ''ctid'', t.ctid::text)'
+         ELSE 'jsonb_build_object(''ctid'', t.ctid::text)' END);
+COMMENT ON FUNCTION j7599._row_key(regclass) IS
+'Internal: the expression giving a row''s key as jsonb: its primary key columns, else its ctid';
+
+-- The slices an audit with progress reports reads: ctid ranges of each leaf.
+CREATE FUNCTION j7599._audit_slices(tbl regclass, pieces integer,
+                                    OUT leaf regclass, OUT first_block bigint, OUT end_block bigint, OUT share numeric)
+RETURNS SETOF record
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH leaves AS (
+        SELECT c.oid::regclass AS leaf,
+               greatest(pg_relation_size(c.oid) / current_setting('block_size')::bigint, 1) AS blocks
+        FROM pg_class c
+        WHERE c.oid IN (SELECT relid FROM pg_partition_tree(tbl) WHERE isleaf)
+           OR (c.oid = tbl AND c.relkind = 'r')
+    ), total AS (SELECT sum(blocks) AS blocks FROM leaves),
+    step AS (SELECT greatest(ceil(blocks::numeric / greatest(pieces, 1)), 1)::bigint AS n FROM total)
+    SELECT l.leaf, s AS first_block,
+           CASE WHEN s + step.n >= l.blocks THEN NULL ELSE s + step.n END AS end_block,
+           least(step.n, l.blocks - s)::numeric / total.blocks AS share
+    FROM leaves l, total, step, generate_series(0, l.blocks - 1, step.n) AS s
+    ORDER BY l.leaf::oid, s
+$$;
+COMMENT ON FUNCTION j7599._audit_slices(regclass, integer) IS
+'Internal: ctid block ranges over the leaves of a table, for an audit that reports progress';
+
+CREATE FUNCTION j7599._audit_progress(tbl regclass, done numeric, nrows bigint) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RAISE NOTICE 'j7599 audit of %: % %% done, % rows checked', tbl, round(done * 100), nrows;
+    PERFORM set_config('application_name',
+                       format('j7599 audit %s: %s%% (%s rows)', tbl, round(done * 100), nrows), false);
+END
+$$;
+COMMENT ON FUNCTION j7599._audit_progress(regclass, numeric, bigint) IS
+'Internal: reports audit progress as a NOTICE and in application_name (visible in pg_stat_activity)';
+
+CREATE FUNCTION j7599.audit(tbl regclass)
+RETURNS TABLE(row_key jsonb, rule text, severity text, field text, message text, source text)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    args text := j7599._call_args(tbl);
+    q text;
+    s record;
+    done numeric := 0;
+    nrows bigint := 0;
+    n bigint;
+    app text := current_setting('application_name');
+BEGIN
+    q := format('SELECT %s, f.rule, f.severity, f.field, f.message, f.source FROM %s AS t '
+                'CROSS JOIN LATERAL j7599.validate(%s) AS f', j7599._row_key(tbl), '%s', args);
+    IF NOT coalesce(current_setting('j7599.audit_progress', true)::boolean, false) THEN
+        RETURN QUERY EXECUTE format(q, tbl::text);
+        RETURN;
+    END IF;
+    FOR s IN SELECT * FROM j7599._audit_slices(tbl, 10) LOOP
+        RETURN QUERY EXECUTE format(q, 'ONLY ' || s.leaf::text)
+            || format(' WHERE t.ctid >= ''(%s,0)''::tid', s.first_block)
+            || CASE WHEN s.end_block IS NULL THEN '' ELSE format(' AND t.ctid < ''(%s,0)''::tid', s.end_block) END;
+        EXECUTE format('SELECT count(*) FROM ONLY %s AS t WHERE t.ctid >= ''(%s,0)''::tid', s.leaf, s.first_block)
+            || CASE WHEN s.end_block IS NULL THEN '' ELSE format(' AND t.ctid < ''(%s,0)''::tid', s.end_block) END
+            INTO n;
+        done := done + s.share;
+        nrows := nrows + n;
+        PERFORM j7599._audit_progress(tbl, done, nrows);
+    END LOOP;
+    PERFORM set_config('application_name', app, false);
+END
+$$;
+COMMENT ON FUNCTION j7599.audit(regclass) IS
+'Every finding of every row of a registered table, the row named by its primary key (or ctid) as jsonb. Runs as the caller; takes only the lock of a SELECT';
+
+CREATE FUNCTION j7599.audit_summary(tbl regclass)
+RETURNS TABLE(rule text, severity text, rows_violated bigint, rows_checked bigint, pct_violated numeric)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    args text := j7599._call_args(tbl);
+    per_mask text;
+    s record;
+    m record;
+    counts jsonb := '{}';
+    total bigint := 0;
+    done numeric := 0;
+    app text := current_setting('application_name');
+    report constant text := $q$
+        SELECT b.rule, b.severity, sum(m.n)::bigint AS rows_violated, tot.total AS rows_checked,
+               round(100.0 * sum(m.n) / nullif(tot.total, 0), 2) AS pct_violated
+        FROM m CROSS JOIN tot JOIN j7599._finding_bits() AS b ON (m.mask >> b.bit_no) & 1 = 1
+        GROUP BY b.bit_no, b.rule, b.severity, tot.total
+        ORDER BY CASE b.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, 3 DESC, 1$q$;
+BEGIN
+    -- one C call per row; rows are grouped by the set of findings they carry
+    per_mask := format('SELECT j7599._finding_mask(%s) AS mask, count(*) AS n FROM %%s AS t', args);
+    IF NOT coalesce(current_setting('j7599.audit_progress', true)::boolean, false) THEN
+        -- one query, free to use parallel workers
+        RETURN QUERY EXECUTE
+            'WITH m AS MATERIALIZED (' || format(per_mask, tbl::text) || ' GROUP BY 1), '
+            || 'tot AS (SELECT coalesce(sum(n), 0)::bigint AS total FROM m) ' || report;
+        RETURN;
+    END IF;
+    -- with progress: ten slices by ctid range, a report after each
+    FOR s IN SELECT * FROM j7599._audit_slices(tbl, 10) LOOP
+        FOR m IN EXECUTE format(per_mask, 'ONLY ' || s.leaf::text)
+                     || format(' WHERE t.ctid >= ''(%s,0)''::tid', s.first_block)
+                     || CASE WHEN s.end_block IS NULL THEN ''
+                             ELSE format(' AND t.ctid < ''(%s,0)''::tid', s.end_block) END
+                     || ' GROUP BY 1' LOOP
+            counts := jsonb_set(counts, ARRAY[m.mask::text],
+                                to_jsonb(coalesce((counts ->> m.mask::text)::bigint, 0) + m.n));
+            total := total + m.n;
+        END LOOP;
+        done := done + s.share;
+        PERFORM j7599._audit_progress(tbl, done, total);
+    END LOOP;
+    PERFORM set_config('application_name', app, false);
+    RETURN QUERY EXECUTE
+        'WITH m AS (SELECT key::bigint AS mask, value::bigint AS n FROM jsonb_each_text($1)), '
+        || 'tot AS (SELECT $2::bigint AS total) ' || report
+        USING counts, total;
+END
+$$;
+COMMENT ON FUNCTION j7599.audit_summary(regclass) IS
+'For a registered table: per rule and severity, how many rows break it, of how many checked. Runs as the caller; takes only the lock of a SELECT';
