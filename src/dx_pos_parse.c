@@ -179,24 +179,30 @@ icd10_parse(const char *s, size_t len, char out[ICD10_NORM_MAX], char *reason)
 					"is not a letter, digit or \".\"", (unsigned) c, offset + i + 1);
 	}
 
-	/* from here on the input is letters, digits and dots: quoting is safe */
-	quote(q, s, len);
-	if (ndots > 1)
-		return fail(reason, "diagnosis %s has %zu dots; at most one, after the third character",
-					q, ndots);
-	if (ndots == 1 && dot_at != 3)
-		return fail(reason, "a dot may only follow the third character (diagnosis %s)", q);
-	if (ndots == 1 && dot_at == len - 1)
-		return fail(reason, "a dot must be followed by 1 to 4 characters (diagnosis %s)", q);
-
+	/*
+	 * From here on the input is letters, digits and dots: quoting is safe.
+	 * The quote is only made on the way to a failure, so that the common,
+	 * valid diagnosis costs no formatting.
+	 */
 	n = len - ndots;
-	if (n < 3 || n > 7)
-		return fail(reason, "diagnosis %s must have 3 to 7 characters%s", q,
-					ndots ? ", not counting the dot" : "");
-	if (!is_letter((unsigned char) s[0]))
-		return fail(reason, "character 1 of diagnosis %s must be a letter", q);
-	if (!is_digit((unsigned char) s[1]))
+	if (ndots > 1 || (ndots == 1 && (dot_at != 3 || dot_at == len - 1)) || n < 3 || n > 7 ||
+		!is_letter((unsigned char) s[0]) || !is_digit((unsigned char) s[1]))
+	{
+		quote(q, s, len);
+		if (ndots > 1)
+			return fail(reason, "diagnosis %s has %zu dots; at most one, after the third character",
+						q, ndots);
+		if (ndots == 1 && dot_at != 3)
+			return fail(reason, "a dot may only follow the third character (diagnosis %s)", q);
+		if (ndots == 1 && dot_at == len - 1)
+			return fail(reason, "a dot must be followed by 1 to 4 characters (diagnosis %s)", q);
+		if (n < 3 || n > 7)
+			return fail(reason, "diagnosis %s must have 3 to 7 characters%s", q,
+						ndots ? ", not counting the dot" : "");
+		if (!is_letter((unsigned char) s[0]))
+			return fail(reason, "character 1 of diagnosis %s must be a letter", q);
 		return fail(reason, "character 2 of diagnosis %s must be a digit", q);
+	}
 
 	o = 0;
 	for (i = 0; i < len; i++)

@@ -271,25 +271,25 @@ hcpcs_parse_modifier(const char *s, size_t len, int position,
 	char		q[QUOTE_BUF];
 	char		which[24];
 
+	trim(&s, &len);
+	if (len == 2 && is_alnum((unsigned char) s[0]) && is_alnum((unsigned char) s[1]))
+	{
+		out[0] = to_upper(s[0]);
+		out[1] = to_upper(s[1]);
+		out[2] = '\0';
+		return true;
+	}
+	/* the reason is only formatted on the way to a failure */
 	if (position > 0)
 		snprintf(which, sizeof(which), "modifier %d", position);
 	else
 		snprintf(which, sizeof(which), "the modifier");
-
-	trim(&s, &len);
 	if (len == 0)
 		return fail(reason, "%s is empty", which);
-	if (len != 2 || !is_alnum((unsigned char) s[0]) || !is_alnum((unsigned char) s[1]))
-	{
-		quote(q, s, len);
-		/* "the modifier" reads badly before a quote: drop the article */
-		return fail(reason, "%s %s must be two letters or digits",
-					position > 0 ? which : "modifier", q);
-	}
-	out[0] = to_upper(s[0]);
-	out[1] = to_upper(s[1]);
-	out[2] = '\0';
-	return true;
+	quote(q, s, len);
+	/* "the modifier" reads badly before a quote: drop the article */
+	return fail(reason, "%s %s must be two letters or digits",
+				position > 0 ? which : "modifier", q);
 }
 
 /* ---------------------------------------------------------------- lines */
