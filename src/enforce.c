@@ -200,8 +200,13 @@ build_map(enforce_map *map, Relation rel, Trigger *trig)
 						(errcode(ERRCODE_DATATYPE_MISMATCH),
 						 errmsg("column \"%s\" of table \"%s\" cannot hold dx", eq + 1,
 								RelationGetRelationName(rel))));
-			if (map->ndx < RULES_MAX_DX_SOURCES)
-				map->dx[map->ndx++] = ref;
+			if (map->ndx >= RULES_MAX_DX_SOURCES)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("trigger \"%s\" on table \"%s\" names more than %d dx columns",
+								trig->tgname, RelationGetRelationName(rel), RULES_MAX_DX_SOURCES),
+						 errhint("Install it with j7599.enforce(), not by hand.")));
+			map->dx[map->ndx++] = ref;
 			continue;
 		}
 		for (int a = 0; eq != NULL && a < EA__COUNT; a++)
@@ -364,7 +369,8 @@ j7599_enforce_trigger(PG_FUNCTION_ARGS)
 		initStringInfo(&ids);
 		initStringInfo(&detail);
 		rules_append_ids(&ids, out, map->min);
-		rules_append_detail(&detail, out, map->min);
+		/* the message names what refused the row; the detail lists every finding */
+		rules_append_detail(&detail, out, RULE_SEV_INFO);
 		ereport(ERROR,
 				(errcode(ERRCODE_CHECK_VIOLATION),
 				 errmsg("row of table \"%s\" violates j7599 rules: %s",

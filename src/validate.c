@@ -242,8 +242,9 @@ finding_mask_common(FunctionCallInfo fcinfo, bool text_line)
 	uint64		mask = 0;
 	int			i;
 
+	/* a NULL line has no findings, as validate() returns no rows for it */
 	if (PG_ARGISNULL(ARG_LINE))
-		PG_RETURN_NULL();
+		PG_RETURN_INT64(0);
 	fill_input(fcinfo, &in, text_line);
 	rules_run(&in, &is_valid_out, RULES_NO_MESSAGES);
 	for (i = 0; i < is_valid_out.count; i++)

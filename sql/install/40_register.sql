@@ -12,7 +12,7 @@ CREATE TABLE j7599.registration (
     units           name,
     ndc             name,
     pos             name,
-    dx              name[] CHECK (dx IS NULL OR (cardinality(dx) > 0 AND array_position(dx, NULL) IS NULL)),
+    dx              name[] CHECK (dx IS NULL OR (cardinality(dx) BETWEEN 1 AND 8 AND array_position(dx, NULL) IS NULL)),
     narrative       name,
     prior_auth      name,
     days_supply     name,
@@ -61,6 +61,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     t oid;
+    base oid;
     kind text;
     wanted text;
 BEGIN
@@ -73,8 +74,12 @@ BEGIN
                   DETAIL = format('The argument %s names a column that is not in the table.', arg),
                   HINT = 'Name the column exactly as it is stored (its attname), case and blanks kept, without quotes.';
     END IF;
-    -- look through domains to their base type
-    t := coalesce((SELECT typbasetype FROM pg_type WHERE oid = t AND typtype = 'd'), t);
+    -- look through domains (over domains) to the base type
+    LOOP
+        SELECT typbasetype INTO base FROM pg_type WHERE oid = t AND typtype = 'd';
+        EXIT WHEN NOT FOUND;
+        t := base;
+    END LOOP;
     kind := CASE
         WHEN t IN ('text'::regtype, 'varchar'::regtype, 'bpchar'::regtype) THEN 'text'
         WHEN t IN ('text[]'::regtype, 'varchar[]'::regtype, 'bpchar[]'::regtype) THEN 'text[]'
@@ -158,6 +163,11 @@ BEGIN
         IF cardinality(dx) = 0 OR array_position(dx, NULL) IS NOT NULL THEN
             RAISE EXCEPTION 'dx must name one or more columns'
                 USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF cardinality(dx) > 8 THEN
+            RAISE EXCEPTION 'dx names % columns; at most 8 can be registered', cardinality(dx)
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = 'Keep the diagnoses in fewer columns, for example one text[] column.';
         END IF;
         FOREACH d IN ARRAY dx LOOP
             PERFORM j7599._column_kind(tbl, d, 'dx');

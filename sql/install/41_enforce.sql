@@ -32,9 +32,31 @@ LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 RETURN (SELECT convert_from(substring(tgargs FROM 1 FOR position('\x00'::bytea IN tgargs) - 1), 'SQL_ASCII')
         FROM pg_trigger
-        WHERE tgrelid = tbl AND tgname = 'j7599_enforce' AND tgnargs > 0);
+        WHERE tgrelid = tbl AND tgname = 'j7599_enforce' AND tgnargs > 0 AND tgparentid = 0);
 COMMENT ON FUNCTION j7599._enforced_severity(regclass) IS
-'Internal: the minimum severity a table is enforced at, NULL when it is not enforced';
+'Internal: the minimum severity a table is enforced at by a trigger of its own, NULL when it is not';
+
+-- A partition of an enforced partitioned table carries a clone of the
+-- parent's trigger: it is enforced (and unenforced) through the parent.
+CREATE FUNCTION j7599._refuse_if_enforced_by_parent(tbl regclass) RETURNS void
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    parent regclass;
+BEGIN
+    SELECT p.tgrelid::regclass INTO parent
+    FROM pg_trigger c JOIN pg_trigger p ON p.oid = c.tgparentid
+    WHERE c.tgrelid = tbl AND c.tgname = 'j7599_enforce' AND c.tgparentid <> 0;
+    IF FOUND THEN
+        RAISE EXCEPTION 'partition % is enforced through %', tbl, parent
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = format('Enforce or unenforce %s, which covers all its partitions.', parent);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION j7599._refuse_if_enforced_by_parent(regclass) IS
+'Internal: raises 55000 for a partition whose enforcing trigger is inherited from its partitioned parent';
 
 CREATE FUNCTION j7599._install_trigger(tbl regclass, min_severity text) RETURNS void
 LANGUAGE plpgsql VOLATILE
@@ -68,7 +90,7 @@ BEGIN
     IF r.transplant_date IS NOT NULL THEN
         args := args || quote_literal('transplant_date=' || r.transplant_date);
     END IF;
-    IF EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = tbl AND tgname = 'j7599_enforce') THEN
+    IF EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = tbl AND tgname = 'j7599_enforce' AND tgparentid = 0) THEN
         EXECUTE format('DROP TRIGGER j7599_enforce ON %s', tbl);
     END IF;
     EXECUTE format('CREATE TRIGGER j7599_enforce BEFORE INSERT OR UPDATE ON %s '
@@ -85,6 +107,7 @@ AS $$
 BEGIN
     PERFORM j7599._check_severity(min_severity);
     PERFORM j7599._require_owner(tbl, 'enforce it');
+    PERFORM j7599._refuse_if_enforced_by_parent(tbl);
     PERFORM j7599._install_trigger(tbl, min_severity);
 END
 $$;
@@ -97,6 +120,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     PERFORM j7599._require_owner(tbl, 'unenforce it');
+    PERFORM j7599._refuse_if_enforced_by_parent(tbl);
     IF j7599._enforced_severity(tbl) IS NULL THEN
         RAISE NOTICE 'table % is not enforced, skipping', tbl;
         RETURN;

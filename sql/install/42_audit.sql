@@ -20,9 +20,9 @@ CREATE FUNCTION j7599._finding_mask(line j7599.hcpcs_line, payer text DEFAULT NU
 RETURNS bigint
     AS 'MODULE_PATHNAME', 'j7599_finding_mask' LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION j7599._finding_mask(text, text, date, numeric, text, text, text[], text, text, integer, date) IS
-'Internal: one bit per (rule, severity) that validate() would report for the line; 0 for a clean line';
+'Internal: one bit per (rule, severity) that validate() would report for the line; 0 for a clean or NULL line';
 COMMENT ON FUNCTION j7599._finding_mask(j7599.hcpcs_line, text, date, numeric, text, text, text[], text, text, integer, date) IS
-'Internal: one bit per (rule, severity) that validate() would report for the line; 0 for a clean line';
+'Internal: one bit per (rule, severity) that validate() would report for the line; 0 for a clean or NULL line';
 
 CREATE FUNCTION j7599._finding_bits(OUT bit_no integer, OUT rule text, OUT severity text)
 RETURNS SETOF record
@@ -116,18 +116,35 @@ $$;
 COMMENT ON FUNCTION j7599._audit_slices(regclass, integer) IS
 'Internal: ctid block ranges over the leaves of a table, for an audit that reports progress';
 
+-- Is progress reporting on?  (SET j7599.audit_progress = on; unset, RESET or
+-- empty means off.)
+CREATE FUNCTION j7599._audit_progress_on() RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+RETURN coalesce(nullif(btrim(current_setting('j7599.audit_progress', true)), '')::boolean, false);
+COMMENT ON FUNCTION j7599._audit_progress_on() IS
+'Internal: the setting j7599.audit_progress as a boolean (unset or empty: false)';
+
 CREATE FUNCTION j7599._audit_progress(tbl regclass, done numeric, nrows bigint) RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    RAISE NOTICE 'j7599 audit of %: % %% done, % rows checked', tbl, round(done * 100), nrows;
+    RAISE NOTICE '%', format('j7599 audit of %s: %s%% done, %s rows checked', tbl, round(done * 100), nrows);
     PERFORM set_config('application_name',
                        format('j7599 audit %s: %s%% (%s rows)', tbl, round(done * 100), nrows), false);
 END
 $$;
 COMMENT ON FUNCTION j7599._audit_progress(regclass, numeric, bigint) IS
 'Internal: reports audit progress as a NOTICE and in application_name (visible in pg_stat_activity)';
+
+-- " WHERE" clause of one slice of _audit_slices()
+CREATE FUNCTION j7599._slice_where(first_block bigint, end_block bigint) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+RETURN format(' WHERE t.ctid >= %L::tid', format('(%s,0)', first_block))
+       || CASE WHEN end_block IS NULL THEN '' ELSE format(' AND t.ctid < %L::tid', format('(%s,0)', end_block)) END;
+COMMENT ON FUNCTION j7599._slice_where(bigint, bigint) IS 'Internal: the ctid range of one audit slice, as a WHERE clause';
 
 CREATE FUNCTION j7599.audit(tbl regclass)
 RETURNS TABLE(row_key jsonb, rule text, severity text, field text, message text, source text)
@@ -136,25 +153,24 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     args text := j7599._call_args(tbl);
-    q text;
+    head text;
+    tail text;
     s record;
     done numeric := 0;
     nrows bigint := 0;
     n bigint;
     app text := current_setting('application_name');
 BEGIN
-    q := format('SELECT %s, f.rule, f.severity, f.field, f.message, f.source FROM %s AS t '
-                'CROSS JOIN LATERAL j7599.validate(%s) AS f', j7599._row_key(tbl), '%s', args);
-    IF NOT coalesce(current_setting('j7599.audit_progress', true)::boolean, false) THEN
-        RETURN QUERY EXECUTE format(q, tbl::text);
+    -- every piece is quoted where it is made; nothing is re-formatted here
+    head := 'SELECT ' || j7599._row_key(tbl) || ', f.rule, f.severity, f.field, f.message, f.source FROM ';
+    tail := ' AS t CROSS JOIN LATERAL j7599.validate(' || args || ') AS f';
+    IF NOT j7599._audit_progress_on() THEN
+        RETURN QUERY EXECUTE head || tbl::text || tail;
         RETURN;
     END IF;
     FOR s IN SELECT * FROM j7599._audit_slices(tbl, 10) LOOP
-        RETURN QUERY EXECUTE format(q, 'ONLY ' || s.leaf::text)
-            || format(' WHERE t.ctid >= ''(%s,0)''::tid', s.first_block)
-            || CASE WHEN s.end_block IS NULL THEN '' ELSE format(' AND t.ctid < ''(%s,0)''::tid', s.end_block) END;
-        EXECUTE format('SELECT count(*) FROM ONLY %s AS t WHERE t.ctid >= ''(%s,0)''::tid', s.leaf, s.first_block)
-            || CASE WHEN s.end_block IS NULL THEN '' ELSE format(' AND t.ctid < ''(%s,0)''::tid', s.end_block) END
+        RETURN QUERY EXECUTE head || 'ONLY ' || s.leaf::text || tail || j7599._slice_where(s.first_block, s.end_block);
+        EXECUTE 'SELECT count(*) FROM ONLY ' || s.leaf::text || ' AS t' || j7599._slice_where(s.first_block, s.end_block)
             INTO n;
         done := done + s.share;
         nrows := nrows + n;
@@ -172,8 +188,7 @@ LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    args text := j7599._call_args(tbl);
-    per_mask text;
+    head text;
     s record;
     m record;
     counts jsonb := '{}';
@@ -188,21 +203,18 @@ DECLARE
         ORDER BY CASE b.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, 3 DESC, 1$q$;
 BEGIN
     -- one C call per row; rows are grouped by the set of findings they carry
-    per_mask := format('SELECT j7599._finding_mask(%s) AS mask, count(*) AS n FROM %%s AS t', args);
-    IF NOT coalesce(current_setting('j7599.audit_progress', true)::boolean, false) THEN
+    head := 'SELECT j7599._finding_mask(' || j7599._call_args(tbl) || ') AS mask, count(*) AS n FROM ';
+    IF NOT j7599._audit_progress_on() THEN
         -- one query, free to use parallel workers
         RETURN QUERY EXECUTE
-            'WITH m AS MATERIALIZED (' || format(per_mask, tbl::text) || ' GROUP BY 1), '
+            'WITH m AS MATERIALIZED (' || head || tbl::text || ' AS t GROUP BY 1), '
             || 'tot AS (SELECT coalesce(sum(n), 0)::bigint AS total FROM m) ' || report;
         RETURN;
     END IF;
-    -- with progress: ten slices by ctid range, a report after each
+    -- with progress: about ten slices by ctid range, a report after each
     FOR s IN SELECT * FROM j7599._audit_slices(tbl, 10) LOOP
-        FOR m IN EXECUTE format(per_mask, 'ONLY ' || s.leaf::text)
-                     || format(' WHERE t.ctid >= ''(%s,0)''::tid', s.first_block)
-                     || CASE WHEN s.end_block IS NULL THEN ''
-                             ELSE format(' AND t.ctid < ''(%s,0)''::tid', s.end_block) END
-                     || ' GROUP BY 1' LOOP
+        FOR m IN EXECUTE head || 'ONLY ' || s.leaf::text || ' AS t'
+                         || j7599._slice_where(s.first_block, s.end_block) || ' GROUP BY 1' LOOP
             counts := jsonb_set(counts, ARRAY[m.mask::text],
                                 to_jsonb(coalesce((counts ->> m.mask::text)::bigint, 0) + m.n));
             total := total + m.n;

@@ -1,0 +1,638 @@
+-- test/pgtap/enforce.sql: j7599.register, j7599.enforce and j7599.unenforce.
+-- Registration errors and their SQLSTATEs, identifiers that need quoting,
+-- re-registration, the trigger refusing rows (INSERT and UPDATE) at each
+-- severity, ownership, partitioned tables (partitions created and attached
+-- later, with another column order), and typed columns.
+--
+-- Runs in one transaction and rolls back: the tables, roles and rows created
+-- below never outlive it.  COPY into an enforced table is in sql/enforce.sql
+-- and test/shell/enforce_dump.sh (COPY FROM STDIN cannot run in here).
+BEGIN;
+SET LOCAL search_path = public, j7599;
+SELECT plan(164);
+
+-- --------------------------------------------------------------- helpers
+
+-- Runs a statement in a subtransaction that is always undone, and reports
+-- how it ended: {"state": "00000"} or the SQLSTATE, message, detail, hint
+-- and table of the error.
+CREATE FUNCTION pg_temp.attempt(sql text) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+    st text; msg text; det text; hnt text; tbl text;
+BEGIN
+    BEGIN
+        EXECUTE sql;
+        RAISE EXCEPTION USING ERRCODE = 'JT000', MESSAGE = 'statement succeeded';
+    EXCEPTION WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL,
+                                hnt = PG_EXCEPTION_HINT, tbl = TABLE_NAME;
+    END;
+    IF st = 'JT000' THEN
+        RETURN jsonb_build_object('state', '00000');
+    END IF;
+    RETURN jsonb_build_object('state', st, 'message', msg, 'detail', det, 'hint', hnt, 'table', tbl);
+END
+$$;
+
+CREATE FUNCTION pg_temp.state(sql text) RETURNS text LANGUAGE sql AS $$
+    SELECT pg_temp.attempt(sql) ->> 'state'
+$$;
+
+-- The INSERT of one row into a claim table with the layout of "claims"
+-- below.  The defaults make a Medicare J7599 line that is clean on
+-- 2024-03-01; every value can be overridden by name.
+CREATE FUNCTION pg_temp.claim(
+    tbl text DEFAULT 'claims', id int DEFAULT 1000, line text DEFAULT 'J7599-KX',
+    payer text DEFAULT 'medicare', dos date DEFAULT '2024-03-01', units numeric DEFAULT 1,
+    ndc text DEFAULT '00069-0150-01', pos text DEFAULT '12', dx1 text DEFAULT 'Z94.0',
+    dx2 text DEFAULT NULL, dxs text[] DEFAULT NULL,
+    note text DEFAULT 'voclosporin 7.9 mg capsule, 3 caps twice daily', pa text DEFAULT NULL,
+    days int DEFAULT 30, tx date DEFAULT '2020-01-01')
+RETURNS text LANGUAGE sql AS $$
+    SELECT format('INSERT INTO %s (id, line, payer, dos, units, ndc, pos, dx1, dx2, dxs, note, pa, days, tx) '
+                  'VALUES (%s, %L, %L, %L, %L, %L, %L, %L, %L, %L, %L, %L, %L, %L)',
+                  tbl, id, line, payer, dos, units, ndc, pos, dx1, dx2, dxs, note, pa, days, tx)
+$$;
+
+-- every finding of validate() at or above a severity for the same values,
+-- as the detail lines of the trigger would spell them
+CREATE FUNCTION pg_temp.expected_lines(
+    min_severity text, line text DEFAULT 'J7599-KX', payer text DEFAULT 'medicare',
+    dos date DEFAULT '2024-03-01', units numeric DEFAULT 1, ndc text DEFAULT '00069-0150-01',
+    pos text DEFAULT '12', dx text[] DEFAULT '{Z94.0}',
+    note text DEFAULT 'voclosporin 7.9 mg capsule, 3 caps twice daily', pa text DEFAULT NULL,
+    days int DEFAULT 30, tx date DEFAULT '2020-01-01')
+RETURNS text[] LANGUAGE sql AS $$
+    SELECT coalesce(array_agg(f.severity || ' ' || f.rule || ' (' || f.field || '): ' || f.message
+                              || ' [source: ' || f.source || ']'), '{}')
+      FROM j7599.validate(line => line, payer => payer, service_date => dos, units => units, ndc => ndc,
+                          pos => pos, dx => dx, narrative => note, prior_auth => pa, days_supply => days,
+                          transplant_date => tx) AS f
+     WHERE CASE f.severity WHEN 'error' THEN 3 WHEN 'warning' THEN 2 ELSE 1 END
+           >= CASE min_severity WHEN 'error' THEN 3 WHEN 'warning' THEN 2 ELSE 1 END
+$$;
+
+-- ------------------------------------------------------------ test data
+
+CREATE TABLE claims (
+    id    int PRIMARY KEY,
+    line  text,
+    payer text,
+    dos   date,
+    units numeric,
+    ndc   text,
+    pos   text,
+    dx1   text,
+    dx2   text,
+    dxs   text[],
+    note  text,
+    pa    text,
+    days  int,
+    tx    date,
+    units2 numeric,
+    other text,
+    n     int,
+    ts    timestamp,
+    nm    name
+);
+CREATE VIEW claims_view AS SELECT * FROM claims;
+CREATE SEQUENCE claims_seq;
+CREATE MATERIALIZED VIEW claims_mv AS SELECT * FROM claims;
+CREATE TABLE unregistered (id int, line text);
+
+-- -------------------------------------------------- register: error paths
+
+SELECT has_function('j7599', 'register',
+    ARRAY['regclass', 'text', 'text', 'text', 'text', 'text', 'text', 'text[]', 'text', 'text', 'text', 'text'],
+    'register(regclass, line, payer, service_date, units, ndc, pos, dx text[], narrative, prior_auth, days_supply, transplant_date) exists');
+SELECT has_function('j7599', 'enforce', ARRAY['regclass', 'text'], 'enforce(regclass, text) exists');
+SELECT has_function('j7599', 'unenforce', ARRAY['regclass'], 'unenforce(regclass) exists');
+
+SELECT throws_ok($$SELECT j7599.register('claims', line => 'hcpcs')$$, '42703', NULL,
+                 'register: an unknown line column is 42703');
+SELECT throws_ok($$SELECT j7599.register('claims', line => 'line', payer => 'payer_name')$$, '42703', NULL,
+                 'register: an unknown payer column is 42703');
+SELECT throws_ok($$SELECT j7599.register('claims', line => 'line', dx => '{dx1,dx3}')$$, '42703', NULL,
+                 'register: an unknown column among the dx columns is 42703');
+SELECT throws_ok($$SELECT j7599.register('claims', line => 'LINE')$$, '42703', NULL,
+                 'register: a column name is case-sensitive (LINE is not line)');
+SELECT throws_ok($$SELECT j7599.register('claims', line => '"line"')$$, '42703', NULL,
+                 'register: a column name is not SQL: "line" in double quotes names no column');
+SELECT throws_ok($$SELECT j7599.register('claims', line => 'line', units => 'ctid')$$, '42703', NULL,
+                 'register: a system column is not a registrable column');
+SELECT is(pg_temp.attempt($$SELECT j7599.register('claims', line => 'line', pos => 'place')$$) ->> 'message',
+          'column "place" of table public.claims does not exist', 'register: the 42703 message names the column and table');
+
+SELECT throws_ok($$SELECT j7599.register('claims', line => 'n')$$, '42804', NULL,
+                 'register: line in an integer column is 42804');
+SELECT throws_ok($$SELECT j7599.register('claims', line => 'line', payer => 'n')$$, '42804', NULL,
+                 'register: payer in an integer column is 42804');
+SELECT throws_ok($$SELECT j7599.register('claims', line => 'line', payer => 'nm')$$, '42804', NULL,
+                 'register: payer in a name column is 42804');
+SELECT throws_ok($$SELECT j7599.register('claims', line => 'line', service_date => 'ts')$$, '42804', NULL,
+                 'register: service_date in a timestamp column is 42804');
+SELECT throws_ok($$SELECT j7599.register('claims', line => 'line', units => 'other')$$, '42804', NULL,
+                 'register: units in a text column is 42804');
+SELECT throws_ok($$SELECT j7599.register('claims', line => 'line', ndc => 'n')$$, '42804', NULL,
+                 'register: ndc in an integer column is 42804');
+SELECT throws_ok($$SELECT j7599.register('claims', line => 'line', pos => 'n')$$, '42804', NULL,
+                 'register: pos in an integer column is 42804');
+SELECT throws_ok($$SELECT j7599.register('claims', line => 'line', dx => '{dx1,n}')$$, '42804', NULL,
+                 'register: a dx column of type integer is 42804');
+SELECT throws_ok($$SELECT j7599.register('claims', line => 'line', narrative => 'dos')$$, '42804', NULL,
+                 'register: narrative in a date column is 42804');
+SELECT throws_ok($$SELECT j7599.register('claims', line => 'line', prior_auth => 'n')$$, '42804', NULL,
+                 'register: prior_auth in an integer column is 42804');
+SELECT throws_ok($$SELECT j7599.register('claims', line => 'line', days_supply => 'units')$$, '42804', NULL,
+                 'register: days_supply in a numeric column is 42804');
+SELECT throws_ok($$SELECT j7599.register('claims', line => 'line', transplant_date => 'other')$$, '42804', NULL,
+                 'register: transplant_date in a text column is 42804');
+SELECT is(pg_temp.attempt($$SELECT j7599.register('claims', line => 'line', units => 'other')$$) ->> 'detail',
+          'The argument units needs a column of type numeric, smallint, integer or bigint.',
+          'register: the 42804 detail says which type the argument needs');
+
+SELECT throws_ok($$SELECT j7599.register('claims_view', line => 'line')$$, '42809', NULL,
+                 'register: a view is 42809');
+SELECT throws_ok($$SELECT j7599.register('claims_seq', line => 'last_value')$$, '42809', NULL,
+                 'register: a sequence is 42809');
+SELECT throws_ok($$SELECT j7599.register('claims_mv', line => 'line')$$, '42809', NULL,
+                 'register: a materialized view is 42809');
+SELECT throws_ok($$SELECT j7599.register('claims_pkey', line => 'id')$$, '42809', NULL,
+                 'register: an index is 42809');
+
+SELECT throws_ok($$SELECT j7599.register('claims', line => NULL)$$, '22004', NULL,
+                 'register: a NULL line column is 22004');
+SELECT throws_ok($$SELECT j7599.register(NULL, line => 'line')$$, '22004', NULL,
+                 'register: a NULL table is 22004');
+SELECT throws_ok($$SELECT j7599.register('claims', line => 'line', dx => '{}')$$, '22023', NULL,
+                 'register: an empty dx list is 22023');
+SELECT throws_ok($$SELECT j7599.register('claims', line => 'line', dx => ARRAY['dx1', NULL])$$, '22023', NULL,
+                 'register: a NULL among the dx columns is 22023');
+SELECT is((SELECT count(*)::int FROM j7599.registration WHERE tbl = 'claims'::regclass), 0,
+          'failed registrations record nothing');
+
+-- ---------------------------------------------------- register: success
+
+SELECT lives_ok($$SELECT j7599.register('claims', line => 'line', payer => 'payer', service_date => 'dos',
+                                        units => 'units', ndc => 'ndc', pos => 'pos', dx => '{dx1,dx2,dxs}',
+                                        narrative => 'note', prior_auth => 'pa', days_supply => 'days',
+                                        transplant_date => 'tx')$$,
+                'register: every argument mapped, dx over two text columns and a text[] column');
+SELECT is((SELECT ROW(line, payer, service_date, units, ndc, pos, dx, narrative, prior_auth, days_supply,
+                      transplant_date, registered_by)::text
+             FROM j7599.registration WHERE tbl = 'claims'::regclass),
+          ROW('line', 'payer', 'dos', 'units', 'ndc', 'pos', '{dx1,dx2,dxs}', 'note', 'pa', 'days', 'tx',
+              current_user)::text,
+          'register: the registration row holds the mapping and who recorded it');
+SELECT throws_ok($$SELECT j7599.register('claims', line => 'line', units => 'missing')$$, '42703', NULL,
+                 'register: a failed re-registration raises');
+SELECT is((SELECT units::text FROM j7599.registration WHERE tbl = 'claims'::regclass), 'units',
+          'register: a failed re-registration leaves the mapping as it was');
+
+-- ------------------------------------------------------------ enforce
+
+SELECT throws_ok($$SELECT j7599.enforce('unregistered')$$, '55000', NULL, 'enforce: an unregistered table is 55000');
+SELECT throws_ok($$SELECT j7599.enforce('claims', 'fatal')$$, '22023', NULL, 'enforce: an unknown severity is 22023');
+SELECT throws_ok($$SELECT j7599.enforce('claims', NULL)$$, '22023', NULL, 'enforce: a NULL severity is 22023');
+SELECT hasnt_trigger('claims', 'j7599_enforce', 'a failed enforce installs no trigger');
+
+SELECT lives_ok($$SELECT j7599.enforce('claims')$$, 'enforce: the owner enforces a registered table');
+SELECT has_trigger('claims', 'j7599_enforce', 'enforce installs the trigger j7599_enforce');
+SELECT is((SELECT tgtype::int & (1 | 2 | 4 | 8 | 16) FROM pg_trigger
+            WHERE tgrelid = 'claims'::regclass AND tgname = 'j7599_enforce'),
+          1 | 2 | 4 | 16, 'the trigger fires BEFORE INSERT OR UPDATE, FOR EACH ROW, not on DELETE');
+SELECT is((SELECT convert_from(substring(tgargs FROM 1 FOR position('\x00'::bytea IN tgargs) - 1), 'UTF8')
+             FROM pg_trigger WHERE tgrelid = 'claims'::regclass AND tgname = 'j7599_enforce'),
+          'error', 'enforce defaults to the severity error');
+
+SELECT is(pg_temp.state(pg_temp.claim()), '00000', 'enforce: the clean Medicare line is accepted');
+SELECT is(pg_temp.state(pg_temp.claim(tx => NULL)), '00000',
+          'enforce at error: a row with only a warning (KX without a transplant date) is accepted');
+SELECT is(pg_temp.state(pg_temp.claim(line => 'J7599-KX-22')), '00000',
+          'enforce at error: a row with only an info finding is accepted');
+
+SELECT is(pg_temp.state(pg_temp.claim(units => 0)), '23514', 'enforce: units 0 is refused with 23514');
+SELECT is(pg_temp.attempt(pg_temp.claim(units => 0)) ->> 'message',
+          'row of table "claims" violates j7599 rules: UNITS_INVALID',
+          'enforce: the message names the table and the rule id');
+SELECT is(pg_temp.attempt(pg_temp.claim(units => 0)) ->> 'detail',
+          array_to_string(pg_temp.expected_lines('info', units => 0), E'\n'),
+          'enforce: the detail is the finding of validate(), with severity, field, message and source');
+SELECT ok(pg_temp.attempt(pg_temp.claim(units => 0)) ->> 'hint' LIKE '%"error"%',
+          'enforce: the hint says at which severity the table is enforced');
+SELECT is(pg_temp.attempt(pg_temp.claim(units => 0)) ->> 'table', 'claims',
+          'enforce: the error carries the table name');
+
+-- a row with three errors of three rules, and a warning
+SELECT is(pg_temp.state(pg_temp.claim(line => 'J7599-KX-JW-JZ', units => 0, dx2 => 'Q', tx => NULL)), '23514',
+          'enforce: a row with several errors is refused');
+SELECT ok((SELECT bool_and(strpos(pg_temp.attempt(pg_temp.claim(line => 'J7599-KX-JW-JZ', units => 0, dx2 => 'Q',
+                                                                 tx => NULL)) ->> 'message', r) > 0)
+             FROM unnest(ARRAY['MODIFIER_CONFLICT', 'UNITS_INVALID', 'DX_MALFORMED']) AS r),
+          'enforce: the message names every rule the row breaks');
+SELECT is((SELECT array_agg(l ORDER BY l)
+             FROM unnest(string_to_array(pg_temp.attempt(pg_temp.claim(line => 'J7599-KX-JW-JZ', units => 0,
+                                                                       dx2 => 'Q', tx => NULL)) ->> 'detail',
+                                         E'\n')) AS l),
+          (SELECT array_agg(l ORDER BY l)
+             FROM unnest(pg_temp.expected_lines('info', line => 'J7599-KX-JW-JZ', units => 0, dx => '{Z94.0,Q}',
+                                                tx => NULL)) AS l),
+          'enforce: the detail lists every finding (the warning too), one line each, as validate() reports them');
+
+-- the same rule twice: named once, listed twice
+SELECT is(pg_temp.attempt(pg_temp.claim(dx1 => 'Q', dx2 => 'R1', dxs => '{Z94.0}')) ->> 'message',
+          'row of table "claims" violates j7599 rules: DX_MALFORMED',
+          'enforce: a rule that fires twice is named once in the message');
+SELECT is(array_length(string_to_array(pg_temp.attempt(pg_temp.claim(dx1 => 'Q', dx2 => 'R1', dxs => '{Z94.0}'))
+                                       ->> 'detail', E'\n'), 1), 2,
+          'enforce: ... and listed twice in the detail, once per diagnosis');
+
+-- dx over several columns of text and text[]
+SELECT is(pg_temp.state(pg_temp.claim(dx1 => NULL, dx2 => NULL, dxs => '{Z94.0}')), '00000',
+          'dx: a covered diagnosis in the text[] column alone is enough');
+SELECT is(pg_temp.state(pg_temp.claim(dx1 => NULL, dx2 => 'T86.10')), '00000',
+          'dx: a covered diagnosis in the second text column alone is enough');
+SELECT is(pg_temp.state(pg_temp.claim(dx1 => 'Z94.0', dxs => '{T86.10,Z9}')), '23514',
+          'dx: a malformed diagnosis inside the text[] column is refused');
+SELECT is(pg_temp.attempt(pg_temp.claim(dx1 => NULL, dx2 => NULL, dxs => NULL)) ->> 'message',
+          'row of table "claims" violates j7599 rules: DX_MISSING',
+          'dx: no diagnosis in any dx column is DX_MISSING for Medicare');
+SELECT is(pg_temp.attempt(pg_temp.claim(dx1 => 'E11.9', dx2 => NULL, dxs => '{I10}')) ->> 'message',
+          'row of table "claims" violates j7599 rules: DX_NOT_COVERED',
+          'dx: diagnoses from every column are checked against the policy');
+
+-- other registered columns reach the rules
+SELECT is(pg_temp.attempt(pg_temp.claim(days => 31)) ->> 'message',
+          'row of table "claims" violates j7599 rules: SUPPLY_DAYS_EXCEEDED', 'days_supply and service_date are read');
+SELECT is(pg_temp.attempt(pg_temp.claim(pos => '00')) ->> 'message',
+          'row of table "claims" violates j7599 rules: POS_UNKNOWN', 'pos is read');
+SELECT is(pg_temp.attempt(pg_temp.claim(ndc => '0006915001')) ->> 'message',
+          'row of table "claims" violates j7599 rules: NDC_MALFORMED', 'ndc is read');
+SELECT is(pg_temp.attempt(pg_temp.claim(line => 'J759-KX')) ->> 'message',
+          'row of table "claims" violates j7599 rules: LINE_MALFORMED',
+          'a malformed text line is refused as LINE_MALFORMED');
+SELECT is(pg_temp.attempt(pg_temp.claim(note => 'Envarsus XR 4 mg daily')) ->> 'message',
+          'row of table "claims" violates j7599 rules: SPECIFIC_CODE_EXISTS', 'the narrative is read');
+SELECT is(pg_temp.state(pg_temp.claim(payer => 'Medicare Part B')), '00000', 'the payer is read (an alias resolves)');
+-- a user payer whose policy requires prior authorisation
+INSERT INTO j7599.payer (payer_id, name, is_group, parent_id, source)
+VALUES ('j7599_tap_enf', 'Enforce Test Plan', false, 'default', 'pgTAP');
+INSERT INTO j7599.policy (policy_id, payer_id, code, valid, requires_prior_auth, source, confidence)
+VALUES ('j7599-tap-enf', 'j7599_tap_enf', 'J7599', '[2024-01-01,2025-01-01)', true, 'pgTAP enforce policy', 'assumed');
+SELECT is(pg_temp.attempt(pg_temp.claim(payer => 'j7599_tap_enf')) ->> 'message',
+          'row of table "claims" violates j7599 rules: PRIOR_AUTH_MISSING',
+          'a user policy applies at once: no prior authorisation is refused');
+SELECT is(pg_temp.state(pg_temp.claim(payer => 'j7599_tap_enf', pa => 'PA-0001')), '00000',
+          'the prior_auth column is read');
+
+-- UPDATE
+INSERT INTO claims (id, line, payer, dos, units, ndc, pos, dx1, note, days, tx)
+VALUES (1, 'J7599-KX', 'medicare', '2024-03-01', 1, '00069-0150-01', '12', 'Z94.0',
+        'voclosporin 7.9 mg capsule, 3 caps twice daily', 30, '2020-01-01');
+SELECT is(pg_temp.state($$UPDATE claims SET units = 0 WHERE id = 1$$), '23514', 'enforce: an UPDATE to units 0 is refused');
+SELECT is(pg_temp.attempt($$UPDATE claims SET line = 'J7599-KX-JZ-JW' WHERE id = 1$$) ->> 'message',
+          'row of table "claims" violates j7599 rules: MODIFIER_CONFLICT',
+          'enforce: an UPDATE of the line is checked against the new row');
+SELECT lives_ok($$UPDATE claims SET units = 2, other = 'checked' WHERE id = 1$$, 'enforce: a clean UPDATE passes');
+SELECT is((SELECT units FROM claims WHERE id = 1), 2::numeric, '... and is applied');
+SELECT lives_ok($$DELETE FROM claims WHERE id = 1$$, 'enforce: DELETE is not checked');
+
+-- severity thresholds
+SELECT lives_ok($$SELECT j7599.enforce('claims', 'warning')$$, 'enforce again at warning');
+SELECT is((SELECT count(*)::int FROM pg_trigger WHERE tgrelid = 'claims'::regclass AND tgname = 'j7599_enforce'), 1,
+          'enforcing again replaces the trigger, no second one');
+SELECT is(j7599._enforced_severity('claims'), 'warning', 'the trigger now carries the severity warning');
+SELECT is(pg_temp.attempt(pg_temp.claim(tx => NULL)) ->> 'message',
+          'row of table "claims" violates j7599 rules: KX_WITHOUT_TRANSPLANT_DATE',
+          'at warning: the row with only a warning is refused');
+SELECT is(pg_temp.attempt(pg_temp.claim(tx => NULL)) ->> 'detail',
+          array_to_string(pg_temp.expected_lines('info', tx => NULL), E'\n'),
+          'at warning: the detail lists the warning');
+SELECT ok(pg_temp.attempt(pg_temp.claim(tx => NULL)) ->> 'hint' LIKE '%"warning"%', 'at warning: the hint says warning');
+SELECT is(pg_temp.state(pg_temp.claim(line => 'J7599-KX-22')), '00000', 'at warning: an info-only row is accepted');
+SELECT is(pg_temp.state(pg_temp.claim(units => 0)), '23514', 'at warning: an error is still refused');
+SELECT is(pg_temp.state(pg_temp.claim()), '00000', 'at warning: the clean line is accepted');
+
+SELECT lives_ok($$SELECT j7599.enforce('claims', 'info')$$, 'enforce again at info');
+SELECT is(pg_temp.attempt(pg_temp.claim(line => 'J7599-KX-22')) ->> 'message',
+          'row of table "claims" violates j7599 rules: MODIFIER_NEEDS_DOCUMENTATION',
+          'at info: the row with only an info finding (modifier 22) is refused');
+SELECT is(pg_temp.attempt(pg_temp.claim(line => 'J7599')) ->> 'message',
+          'row of table "claims" violates j7599 rules: KX_SUGGESTED',
+          'at info: a transplant date known and no KX is refused (KX_SUGGESTED)');
+SELECT is(pg_temp.state(pg_temp.claim()), '00000', 'at info: the clean line is accepted');
+
+-- re-register replaces the mapping and rewrites the enforced table's trigger
+SELECT lives_ok($$SELECT j7599.register('claims', line => 'line', payer => 'payer', service_date => 'dos',
+                                        units => 'units2', ndc => 'ndc', pos => 'pos', dx => '{dxs}',
+                                        narrative => 'note', days_supply => 'days', transplant_date => 'tx')$$,
+                're-register the enforced table: units from units2, dx from dxs only, no prior_auth');
+SELECT is((SELECT ROW(units, dx, prior_auth)::text FROM j7599.registration WHERE tbl = 'claims'::regclass),
+          ROW('units2', '{dxs}', NULL)::text, 're-register: the registration row holds the new mapping');
+SELECT is((SELECT count(*)::int FROM j7599.registration WHERE tbl = 'claims'::regclass), 1,
+          're-register: still one registration row for the table');
+SELECT is(j7599._enforced_severity('claims'), 'info', 're-register: the trigger keeps its severity');
+SELECT ok((SELECT pg_get_triggerdef(oid) LIKE '%''units=units2''%' AND pg_get_triggerdef(oid) NOT LIKE '%''dx=dx1''%'
+             FROM pg_trigger WHERE tgrelid = 'claims'::regclass AND tgname = 'j7599_enforce'),
+          're-register: the trigger arguments carry the new mapping');
+SELECT is(pg_temp.state(pg_temp.claim(units => 0, dx1 => 'Q', dxs => '{Z94.0}')), '23514',
+          're-register: the row fails UNITS_MISSING (warning) now that units2 is NULL');
+SELECT is(pg_temp.attempt(pg_temp.claim(units => 0, dx1 => 'Q', dxs => '{Z94.0}')) ->> 'message',
+          'row of table "claims" violates j7599 rules: UNITS_MISSING',
+          're-register: the old units and dx1 columns are no longer read');
+SELECT lives_ok($$SELECT j7599.enforce('claims')$$, 'enforce at error again');
+SELECT is(pg_temp.state(pg_temp.claim(units => 0, dx1 => 'Q', dxs => '{Z94.0}')), '00000',
+          're-register: at error, a bad value in a column no longer registered passes');
+SELECT is(pg_temp.state($$INSERT INTO claims (id, line, payer, dos, units2, ndc, pos, dxs, note, days, tx)
+                          VALUES (2, 'J7599-KX', 'medicare', '2024-03-01', 0, '00069-0150-01', '12', '{Z94.0}',
+                                  'voclosporin 7.9 mg capsule, 3 caps twice daily', 30, '2020-01-01')$$), '23514',
+          're-register: units 0 in the newly registered column is refused');
+
+-- unenforce
+SELECT lives_ok($$SELECT j7599.unenforce('claims')$$, 'unenforce: the owner removes the trigger');
+SELECT hasnt_trigger('claims', 'j7599_enforce', 'unenforce: the trigger is gone');
+SELECT is(pg_temp.state($$INSERT INTO claims (id, line, units2) VALUES (3, 'J7599-JW-JZ', 0)$$), '00000',
+          'unenforce: a bad row passes again');
+SET LOCAL client_min_messages = warning;
+SELECT lives_ok($$SELECT j7599.unenforce('claims')$$, 'unenforce: a table that is not enforced is a no-op');
+RESET client_min_messages;
+SELECT is((SELECT count(*)::int FROM j7599.registration WHERE tbl = 'claims'::regclass), 1,
+          'unenforce: the registration stays');
+
+-- ------------------------------------------------------------ ownership
+
+CREATE ROLE j7599_tap_enf_owner NOLOGIN;
+CREATE ROLE j7599_tap_enf_member NOLOGIN IN ROLE j7599_tap_enf_owner;
+CREATE ROLE j7599_tap_enf_other NOLOGIN;
+CREATE TABLE owned (id int PRIMARY KEY, line text, units numeric);
+ALTER TABLE owned OWNER TO j7599_tap_enf_owner;
+GRANT ALL ON owned TO j7599_tap_enf_other;
+SELECT j7599.register('owned', line => 'line', units => 'units');
+
+SET LOCAL ROLE j7599_tap_enf_other;
+SELECT throws_ok($$SELECT j7599.enforce('owned')$$, '42501', NULL,
+                 'enforce: a role with every privilege on the table but not its owner gets 42501');
+RESET ROLE;
+SELECT hasnt_trigger('owned', 'j7599_enforce', '... and nothing is installed');
+SET LOCAL ROLE j7599_tap_enf_member;
+SELECT lives_ok($$SELECT j7599.enforce('owned')$$, 'enforce: a member of the owning role may enforce');
+RESET ROLE;
+SET LOCAL ROLE j7599_tap_enf_other;
+SELECT throws_ok($$SELECT j7599.unenforce('owned')$$, '42501', NULL, 'unenforce: a non-owner gets 42501');
+SELECT throws_ok($$SELECT j7599.register('owned', line => 'line')$$, '42501', NULL,
+                 'register: a non-owner cannot re-register an enforced table (42501)');
+SELECT is(pg_temp.state($$INSERT INTO owned VALUES (1, 'J7599-JW-JZ', 1)$$), '23514',
+          'enforcement applies to every role that writes the table');
+SELECT is((SELECT count(*)::int FROM j7599.registration WHERE tbl = 'owned'::regclass), 1,
+          'every role may read the registrations');
+SET LOCAL ROLE j7599_tap_enf_owner;
+SELECT lives_ok($$SELECT j7599.unenforce('owned')$$, 'unenforce: the owner may');
+RESET ROLE;
+SELECT hasnt_trigger('owned', 'j7599_enforce', 'the owner''s unenforce removed the trigger');
+
+CREATE TABLE private_claims (id int PRIMARY KEY, line text);
+SET LOCAL ROLE j7599_tap_enf_other;
+SELECT throws_ok($$SELECT j7599.register('private_claims', line => 'line')$$, '42501', NULL,
+                 'register: a role that cannot read the table cannot register it');
+SELECT lives_ok($$SELECT j7599.register('owned', line => 'line')$$,
+                'register: a role that can read an unenforced table may register it');
+RESET ROLE;
+SELECT j7599.register('private_claims', line => 'line');
+SET LOCAL ROLE j7599_tap_enf_other;
+SELECT lives_ok($$DELETE FROM j7599.registration WHERE tbl = 'private_claims'::regclass$$,
+                'a role that cannot read a table may try to delete its registration ...');
+RESET ROLE;
+SELECT is((SELECT count(*)::int FROM j7599.registration WHERE tbl = 'private_claims'::regclass), 1,
+          '... but the row stays');
+
+-- ------------------------------------------- identifiers of any spelling
+
+CREATE SCHEMA "Ware House";
+CREATE TABLE "Ware House"."Claim Lines ""Q1""" (
+    "Claim ID"       int PRIMARY KEY,
+    "HCPCS"          text,
+    "Payer Name"     text,
+    "Date of Service" date,
+    "Units ""billed""" numeric,
+    "units"          numeric,
+    "Dx, primary"    text,
+    "dx\2"           text[],
+    "Line 'Note'"    text,
+    "dx=3"           text
+);
+SELECT lives_ok($$SELECT j7599.register('"Ware House"."Claim Lines ""Q1"""', line => 'HCPCS', payer => 'Payer Name',
+                                        service_date => 'Date of Service', units => 'Units "billed"',
+                                        dx => ARRAY['Dx, primary', 'dx\2', 'dx=3'], narrative => 'Line ''Note''')$$,
+                'register: a table and columns that need quoting, named as stored');
+SELECT is((SELECT ROW(line, payer, service_date, units, dx, narrative)::text FROM j7599.registration
+            WHERE tbl = '"Ware House"."Claim Lines ""Q1"""'::regclass),
+          ROW('HCPCS', 'Payer Name', 'Date of Service', 'Units "billed"', ARRAY['Dx, primary', 'dx\2', 'dx=3'],
+              'Line ''Note''')::text,
+          'register: the names are recorded as stored');
+SELECT throws_ok($$SELECT j7599.register('"Ware House"."Claim Lines ""Q1"""', line => 'hcpcs')$$, '42703', NULL,
+                 'register: the lower-case spelling of "HCPCS" is another column');
+SELECT lives_ok($$SELECT j7599.enforce('"Ware House"."Claim Lines ""Q1"""')$$, 'enforce: the quoted table');
+SELECT is(pg_temp.state($$INSERT INTO "Ware House"."Claim Lines ""Q1""" VALUES
+                            (1, 'J7599-KX', 'Medicare', '2024-03-01', 2, NULL, 'Z94.0', '{T86.10}',
+                             'voclosporin 7.9 mg capsule, 3 caps twice daily', NULL)$$), '00000',
+          'enforce: a clean row in the quoted table is accepted');
+SELECT is(pg_temp.attempt($$INSERT INTO "Ware House"."Claim Lines ""Q1""" VALUES
+                              (2, 'J7599-KX', 'Medicare', '2024-03-01', 0, 1, 'Z94.0', '{T86.10}',
+                               'voclosporin 7.9 mg capsule, 3 caps twice daily', NULL)$$) ->> 'message',
+          'row of table "Claim Lines "Q1"" violates j7599 rules: UNITS_INVALID',
+          'enforce: units are read from "Units ""billed""", not from "units"');
+SELECT is(pg_temp.attempt($$INSERT INTO "Ware House"."Claim Lines ""Q1""" VALUES
+                              (3, 'J7599-KX', 'Medicare', '2024-03-01', 1, NULL, 'Z94.0', '{T86.10}',
+                               'voclosporin 7.9 mg capsule, 3 caps twice daily', 'Q')$$) ->> 'message',
+          'row of table "Claim Lines "Q1"" violates j7599 rules: DX_MALFORMED',
+          'enforce: the dx column whose name holds "=" is read');
+SELECT is(pg_temp.attempt($$INSERT INTO "Ware House"."Claim Lines ""Q1""" VALUES
+                              (4, 'J7599-KX', 'Medicare', '2024-03-01', 1, NULL, NULL, '{Z9}',
+                               'voclosporin 7.9 mg capsule, 3 caps twice daily', NULL)$$) ->> 'message',
+          'row of table "Claim Lines "Q1"" violates j7599 rules: DX_MALFORMED, DX_NOT_COVERED',
+          'enforce: the dx column whose name holds a backslash is read');
+SELECT is(pg_temp.attempt($$INSERT INTO "Ware House"."Claim Lines ""Q1""" VALUES
+                              (5, 'J7599-KX', 'Medicare', '2024-03-01', 1, NULL, NULL, NULL, NULL, 'Z94.0')$$)
+          ->> 'message', 'row of table "Claim Lines "Q1"" violates j7599 rules: NARRATIVE_MISSING',
+          'enforce: "Line ''Note''" (a single quote in the name) is read');
+SELECT is(j7599._enforced_severity('"Ware House"."Claim Lines ""Q1"""'), 'error',
+          'the severity of the quoted table''s trigger reads back');
+SELECT lives_ok($$SELECT j7599.unenforce('"Ware House"."Claim Lines ""Q1"""')$$, 'unenforce: the quoted table');
+SELECT hasnt_trigger('Ware House', 'Claim Lines "Q1"', 'j7599_enforce', 'the quoted table''s trigger is gone');
+
+-- ------------------------------------------------------- typed columns
+
+CREATE DOMAIN dx_code AS varchar(8);
+CREATE TABLE typed_claims (
+    id    bigint PRIMARY KEY,
+    line  j7599.hcpcs_line,
+    payer varchar(40),
+    dos   date,
+    units integer,
+    ndc   j7599.ndc,
+    pos   char(2),
+    dx    varchar[],
+    dx2   dx_code,
+    note  text,
+    days  smallint,
+    tx    date
+);
+SELECT lives_ok($$SELECT j7599.register('typed_claims', line => 'line', payer => 'payer', service_date => 'dos',
+                                        units => 'units', ndc => 'ndc', pos => 'pos', dx => '{dx,dx2}',
+                                        narrative => 'note', days_supply => 'days', transplant_date => 'tx')$$,
+                'register: hcpcs_line, varchar, integer units, ndc, char, varchar[], a domain and smallint columns');
+SELECT lives_ok($$SELECT j7599.enforce('typed_claims', 'warning')$$, 'enforce the typed table at warning');
+SELECT is(pg_temp.state($$INSERT INTO typed_claims VALUES (1, 'J7599 kx', 'medicare', '2024-03-01', 1,
+                          'N400069015001', '12', '{Z94.0}', NULL, 'voclosporin 7.9 mg capsule, 3 caps twice daily',
+                          30, '2020-01-01')$$), '00000', 'typed: the clean line is accepted');
+SELECT is(pg_temp.attempt($$INSERT INTO typed_claims VALUES (2, 'J7599-KX-JZ-JW', 'medicare', '2024-03-01', 1,
+                            '00069015001', '12', '{Z94.0}', NULL, 'voclosporin 7.9 mg capsule, 3 caps twice daily',
+                            30, '2020-01-01')$$) ->> 'message',
+          'row of table "typed_claims" violates j7599 rules: MODIFIER_CONFLICT', 'typed: an hcpcs_line value is checked');
+SELECT is(pg_temp.attempt($$INSERT INTO typed_claims VALUES (3, 'J7599-KX', 'medicare', '2024-03-01', 0,
+                            '00069015001', '12', '{Z94.0}', NULL, 'voclosporin 7.9 mg capsule, 3 caps twice daily',
+                            30, '2020-01-01')$$) ->> 'message',
+          'row of table "typed_claims" violates j7599 rules: UNITS_INVALID', 'typed: integer units 0 are refused');
+SELECT is(pg_temp.attempt($$INSERT INTO typed_claims VALUES (4, 'J7599-KX', 'medicare', '2024-03-01', 1,
+                            '00069015001', '12', '{Z94.0}', NULL, 'voclosporin 7.9 mg capsule, 3 caps twice daily',
+                            31, '2020-01-01')$$) ->> 'message',
+          'row of table "typed_claims" violates j7599 rules: SUPPLY_DAYS_EXCEEDED',
+          'typed: smallint days_supply over the policy is refused');
+SELECT is(pg_temp.attempt($$INSERT INTO typed_claims VALUES (5, 'J7599-KX', 'medicare', '2024-03-01', 1,
+                            '00069015001', '12', '{Z94.0}', NULL, 'voclosporin 7.9 mg capsule, 3 caps twice daily',
+                            30, '2024-03-02')$$) ->> 'message',
+          'row of table "typed_claims" violates j7599 rules: KX_WITHOUT_TRANSPLANT_DATE',
+          'typed: a transplant date after the service date is compared as a date (warning)');
+SELECT is(pg_temp.state($$INSERT INTO typed_claims VALUES (6, 'J7599-KX', 'medicare', '2024-03-01', 1,
+                          '00069015001', '12', '{Z94.0}', NULL, 'voclosporin 7.9 mg capsule, 3 caps twice daily',
+                          30, '2024-02-29')$$), '00000', 'typed: a transplant date the day before is accepted');
+SELECT is(pg_temp.attempt($$INSERT INTO typed_claims VALUES (7, 'J7599-KX', 'medicare', '2024-03-01', 1,
+                            '00069015001', '12', '{E11.9}', 'Z9', 'voclosporin 7.9 mg capsule, 3 caps twice daily',
+                            30, '2020-01-01')$$) ->> 'message',
+          'row of table "typed_claims" violates j7599 rules: DX_MALFORMED, DX_NOT_COVERED',
+          'typed: the varchar[] and the domain dx columns are read');
+SELECT is(pg_temp.state($$INSERT INTO typed_claims VALUES (8, 'J7599-KX', 'medicare', '2024-03-01', 1,
+                          '00069015001', '12', NULL, 'Z94.0', 'voclosporin 7.9 mg capsule, 3 caps twice daily',
+                          30, '2020-01-01')$$), '00000', 'typed: a covered diagnosis in the domain column is enough');
+SELECT is(pg_temp.attempt($$INSERT INTO typed_claims VALUES (9, 'J7599-KX', 'medicare', NULL, 1,
+                            '00069015001', '12', '{Z94.0}', NULL, 'voclosporin 7.9 mg capsule, 3 caps twice daily',
+                            30, '2020-01-01')$$) ->> 'message',
+          'row of table "typed_claims" violates j7599 rules: SERVICE_DATE_MISSING',
+          'typed: a NULL service date is a warning');
+
+CREATE TABLE big_units (id int, line j7599.hcpcs_line, units bigint);
+SELECT j7599.register('big_units', line => 'line', units => 'units');
+SELECT j7599.enforce('big_units');
+SELECT is(pg_temp.state($$INSERT INTO big_units VALUES (1, 'J7507', 5000000000)$$), '00000',
+          'bigint units: a large value is accepted');
+SELECT is(pg_temp.state($$INSERT INTO big_units VALUES (2, 'J7507', -5000000000)$$), '23514',
+          'bigint units: a negative value is refused');
+
+-- ------------------------------------------------------ partitioned tables
+
+CREATE TABLE part_claims (
+    id    int,
+    dos   date NOT NULL,
+    line  j7599.hcpcs_line,
+    payer text,
+    units numeric,
+    dx    text[],
+    note  text,
+    tx    date
+) PARTITION BY RANGE (dos);
+CREATE TABLE part_claims_2023 PARTITION OF part_claims FOR VALUES FROM ('2023-01-01') TO ('2024-01-01');
+SELECT j7599.register('part_claims', line => 'line', payer => 'payer', service_date => 'dos', units => 'units',
+                      dx => '{dx}', narrative => 'note', transplant_date => 'tx');
+SELECT lives_ok($$SELECT j7599.enforce('part_claims')$$, 'enforce: a partitioned table');
+SELECT has_trigger('part_claims_2023', 'j7599_enforce', 'partitioned: an existing partition has the trigger');
+CREATE TABLE part_claims_2024 PARTITION OF part_claims FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+SELECT has_trigger('part_claims_2024', 'j7599_enforce', 'partitioned: a partition created afterwards has it');
+-- another column order, and a dropped column, then ATTACH
+CREATE TABLE part_claims_2025 (
+    junk  text,
+    tx    date,
+    note  text,
+    dx    text[],
+    units numeric,
+    payer text,
+    line  j7599.hcpcs_line,
+    dos   date NOT NULL,
+    id    int
+);
+ALTER TABLE part_claims_2025 DROP COLUMN junk;
+ALTER TABLE part_claims ATTACH PARTITION part_claims_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+SELECT has_trigger('part_claims_2025', 'j7599_enforce', 'partitioned: an attached partition has it');
+
+SELECT lives_ok($$INSERT INTO part_claims (id, dos, line, payer, units, dx, note, tx) VALUES
+                  (1, '2023-06-01', 'J7599-KX', 'medicare', 1, '{Z94.0}', 'voclosporin 7.9 mg capsule', '2020-01-01'),
+                  (2, '2024-06-01', 'J7599-KX', 'medicare', 1, '{Z94.0}', 'voclosporin 7.9 mg capsule', '2020-01-01'),
+                  (3, '2025-06-01', 'J7599-KX', 'medicare', 1, '{Z94.0}', 'voclosporin 7.9 mg capsule', '2020-01-01')$$,
+                'partitioned: clean rows into every partition are accepted, the reordered one included');
+SELECT is((SELECT string_agg(tableoid::regclass::text || ':' || id, ',' ORDER BY id) FROM part_claims),
+          'part_claims_2023:1,part_claims_2024:2,part_claims_2025:3', '... and stored in their partitions');
+SELECT is(pg_temp.attempt($$INSERT INTO part_claims (id, dos, line, payer, units, dx, note, tx) VALUES
+                            (4, '2023-06-01', 'J7599-KX', 'medicare', 0, '{Z94.0}', 'voclosporin 7.9 mg capsule', '2020-01-01')$$)
+          ->> 'message', 'row of table "part_claims_2023" violates j7599 rules: UNITS_INVALID',
+          'partitioned: a bad row routed to an existing partition is refused');
+SELECT is(pg_temp.attempt($$INSERT INTO part_claims (id, dos, line, payer, units, dx, note, tx) VALUES
+                            (5, '2024-06-01', 'J7599-KX-JW-JZ', 'medicare', 1, '{Z94.0}', 'voclosporin 7.9 mg capsule', '2020-01-01')$$)
+          ->> 'message', 'row of table "part_claims_2024" violates j7599 rules: MODIFIER_CONFLICT',
+          'partitioned: a bad row routed to the partition created afterwards is refused');
+SELECT is(pg_temp.attempt($$INSERT INTO part_claims (id, dos, line, payer, units, dx, note, tx) VALUES
+                            (6, '2025-06-01', 'J7599-KX', 'medicare', 0, '{Z94.0}', 'voclosporin 7.9 mg capsule', '2020-01-01')$$)
+          ->> 'message', 'row of table "part_claims_2025" violates j7599 rules: UNITS_INVALID',
+          'partitioned: the attached partition reads units by name, not by position');
+SELECT is(pg_temp.attempt($$INSERT INTO part_claims_2025 (id, dos, line, payer, units, dx, note, tx) VALUES
+                            (7, '2025-06-01', 'J7599-KX', 'medicare', 1, '{Z9}', 'voclosporin 7.9 mg capsule', '2020-01-01')$$)
+          ->> 'message', 'row of table "part_claims_2025" violates j7599 rules: DX_MALFORMED, DX_NOT_COVERED',
+          'partitioned: a bad row inserted into the attached partition directly is refused');
+SELECT is(pg_temp.attempt($$INSERT INTO part_claims_2025 (id, dos, line, payer, units, dx, note, tx) VALUES
+                            (8, '2025-06-01', 'J7599-KX', 'medicare', 1, '{Z94.0}', NULL, '2020-01-01')$$)
+          ->> 'message', 'row of table "part_claims_2025" violates j7599 rules: NARRATIVE_MISSING',
+          'partitioned: the attached partition reads the narrative by name');
+SELECT is(pg_temp.attempt($$INSERT INTO part_claims (id, dos, line, payer, units, dx, note, tx) VALUES
+                            (9, '2025-06-01', 'J7599-KX', 'medicare', 1, NULL, 'voclosporin 7.9 mg capsule', '2020-01-01')$$)
+          ->> 'message', 'row of table "part_claims_2025" violates j7599 rules: DX_MISSING',
+          'partitioned: the attached partition reads payer and service date by name (the Medicare policy applies)');
+SELECT is(pg_temp.state($$UPDATE part_claims SET units = 0 WHERE id = 3$$), '23514',
+          'partitioned: an UPDATE in the attached partition is checked');
+SELECT is(pg_temp.state($$UPDATE part_claims SET dos = '2025-02-01', line = 'J7599-KX-JW-JZ' WHERE id = 1$$), '23514',
+          'partitioned: an UPDATE that moves a bad row to another partition is refused');
+SELECT throws_ok($$SELECT j7599.enforce('part_claims_2024', 'warning')$$, '55000',
+                 'partition public.part_claims_2024 is enforced through public.part_claims',
+                 'enforce: a partition enforced through its parent is refused with 55000');
+SELECT throws_ok($$SELECT j7599.unenforce('part_claims_2024')$$, '55000', NULL,
+                 'unenforce: a partition enforced through its parent is refused with 55000');
+SELECT lives_ok($$SELECT j7599.unenforce('part_claims')$$, 'unenforce: a partitioned table');
+SELECT is((SELECT count(*)::int FROM pg_trigger WHERE tgname = 'j7599_enforce'
+            AND tgrelid IN ('part_claims'::regclass, 'part_claims_2023'::regclass, 'part_claims_2024'::regclass,
+                            'part_claims_2025'::regclass)), 0,
+          'unenforce: the partitions lose the trigger too');
+SELECT is(pg_temp.state($$INSERT INTO part_claims (id, dos, line, units) VALUES (10, '2025-06-01', 'J7599-JW-JZ', 0)$$),
+          '00000', 'unenforce: a bad row passes into a partition again');
+
+-- ------------------------------------------------------- many dx columns
+
+CREATE TABLE many_dx (id int PRIMARY KEY, line text, units numeric,
+                      d1 text, d2 text, d3 text, d4 text, d5 text, d6 text, d7 text, d8 text, d9 text, d10 text);
+SELECT throws_ok($$SELECT j7599.register('many_dx', line => 'line', units => 'units',
+                                         dx => '{d1,d2,d3,d4,d5,d6,d7,d8,d9,d10}')$$,
+                 '22023', 'dx names 10 columns; at most 8 can be registered',
+                 'register: more than 8 dx columns are refused, not silently cut');
+SELECT j7599.register('many_dx', line => 'line', units => 'units', dx => '{d1,d2,d3,d4,d5,d6,d7,d8}');
+SELECT j7599.enforce('many_dx');
+SELECT is(pg_temp.state($$INSERT INTO many_dx (id, line, units, d8) VALUES (1, 'J7507', 1, 'Q')$$), '23514',
+          'dx: a malformed diagnosis in the 8th registered dx column is refused');
+SELECT is(pg_temp.state($$INSERT INTO many_dx (id, line, units, d1) VALUES (2, 'J7507', 1, 'Q')$$), '23514',
+          'dx: a malformed diagnosis in the 1st registered dx column is refused');
+
+-- --------------------------------------------------------------- domains
+
+CREATE DOMAIN line_text AS text;
+CREATE DOMAIN line_text2 AS line_text;
+CREATE TABLE domain_claims (id int, line line_text2, units numeric);
+SELECT is(pg_temp.state($$SELECT j7599.register('domain_claims', line => 'line')$$), '00000',
+          'register: a domain over a domain over text holds a line');
+
+SELECT * FROM finish();
+ROLLBACK;
