@@ -10,6 +10,7 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "executor/tuptable.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
@@ -73,6 +74,7 @@ typedef struct enforce_map
 	col_ref		cols[EA__COUNT];
 	int			ndx;
 	col_ref		dx[RULES_MAX_DX_SOURCES];
+	AttrNumber	max_attnum;		/* the slot is deformed up to this column */
 } enforce_map;
 
 /* the OIDs of j7599's types, looked up once per map (they change if the
@@ -233,6 +235,10 @@ build_map(enforce_map *map, Relation rel, Trigger *trig)
 							trig->tgname, RelationGetRelationName(rel), arg),
 					 errhint("Install it with j7599.enforce(), not by hand.")));
 	}
+	for (int a = 0; a < EA__COUNT; a++)
+		map->max_attnum = Max(map->max_attnum, map->cols[a].attnum);
+	for (int i = 0; i < map->ndx; i++)
+		map->max_attnum = Max(map->max_attnum, map->dx[i].attnum);
 	if (map->cols[EA_LINE].attnum == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -240,15 +246,17 @@ build_map(enforce_map *map, Relation rel, Trigger *trig)
 						trig->tgname, RelationGetRelationName(rel))));
 }
 
+/* a mapped column's value from the deformed slot; unmapped columns are NULL */
 static inline Datum
-get_col(HeapTuple tup, TupleDesc desc, const col_ref *c, bool *isnull)
+get_col(TupleTableSlot *slot, const col_ref *c, bool *isnull)
 {
 	if (c->attnum == 0)
 	{
 		*isnull = true;
 		return (Datum) 0;
 	}
-	return heap_getattr(tup, c->attnum, desc, isnull);
+	*isnull = slot->tts_isnull[c->attnum - 1];
+	return slot->tts_values[c->attnum - 1];
 }
 
 static int64
@@ -267,7 +275,7 @@ int_value(Datum d, col_kind k)
 
 /* fills the engine's input from the row */
 static void
-row_input(rule_input *in, const enforce_map *map, HeapTuple tup, TupleDesc desc)
+row_input(rule_input *in, const enforce_map *map, TupleTableSlot *slot)
 {
 	const col_ref *c = map->cols;
 	Datum		d;
@@ -275,7 +283,7 @@ row_input(rule_input *in, const enforce_map *map, HeapTuple tup, TupleDesc desc)
 
 	rules_input_init(in);
 
-	d = get_col(tup, desc, &c[EA_LINE], &isnull);
+	d = get_col(slot, &c[EA_LINE], &isnull);
 	if (c[EA_LINE].kind == CK_LINE)
 	{
 		if (isnull)
@@ -286,39 +294,39 @@ row_input(rule_input *in, const enforce_map *map, HeapTuple tup, TupleDesc desc)
 	else
 		rules_set_line_text(in, d, isnull);
 
-	d = get_col(tup, desc, &c[EA_PAYER], &isnull);
+	d = get_col(slot, &c[EA_PAYER], &isnull);
 	rules_set_text(&in->payer, d, isnull);
-	d = get_col(tup, desc, &c[EA_SERVICE_DATE], &isnull);
+	d = get_col(slot, &c[EA_SERVICE_DATE], &isnull);
 	rules_set_date(&in->service_date, d, isnull);
 
-	d = get_col(tup, desc, &c[EA_UNITS], &isnull);
+	d = get_col(slot, &c[EA_UNITS], &isnull);
 	if (c[EA_UNITS].kind == CK_NUMERIC || isnull)
 		rules_set_units_numeric(in, d, isnull);
 	else
 		rules_set_units_int(in, int_value(d, c[EA_UNITS].kind), false);
 
-	d = get_col(tup, desc, &c[EA_NDC], &isnull);
+	d = get_col(slot, &c[EA_NDC], &isnull);
 	if (c[EA_NDC].kind == CK_NDC)
 		rules_set_ndc_value(in, isnull ? 0 : DatumGetNdc(d), isnull);
 	else
 		rules_set_ndc_text(in, d, isnull);
 
-	d = get_col(tup, desc, &c[EA_POS], &isnull);
+	d = get_col(slot, &c[EA_POS], &isnull);
 	rules_set_text(&in->pos, d, isnull);
 
 	for (int i = 0; i < map->ndx; i++)
 	{
-		d = get_col(tup, desc, &map->dx[i], &isnull);
+		d = get_col(slot, &map->dx[i], &isnull);
 		rules_add_dx(in, d, isnull, map->dx[i].kind == CK_TEXT_ARRAY);
 	}
 
-	d = get_col(tup, desc, &c[EA_NARRATIVE], &isnull);
+	d = get_col(slot, &c[EA_NARRATIVE], &isnull);
 	rules_set_text(&in->narrative, d, isnull);
-	d = get_col(tup, desc, &c[EA_PRIOR_AUTH], &isnull);
+	d = get_col(slot, &c[EA_PRIOR_AUTH], &isnull);
 	rules_set_text(&in->prior_auth, d, isnull);
-	d = get_col(tup, desc, &c[EA_DAYS_SUPPLY], &isnull);
+	d = get_col(slot, &c[EA_DAYS_SUPPLY], &isnull);
 	rules_set_days_supply(in, isnull ? 0 : int_value(d, c[EA_DAYS_SUPPLY].kind), isnull);
-	d = get_col(tup, desc, &c[EA_TRANSPLANT_DATE], &isnull);
+	d = get_col(slot, &c[EA_TRANSPLANT_DATE], &isnull);
 	rules_set_date(&in->transplant_date, d, isnull);
 }
 
@@ -328,6 +336,7 @@ j7599_enforce_trigger(PG_FUNCTION_ARGS)
 	TriggerData *td = (TriggerData *) fcinfo->context;
 	Relation	rel;
 	HeapTuple	tup;
+	TupleTableSlot *slot;
 	enforce_map *map;
 	rule_input	in;
 	rule_findings *out;
@@ -343,7 +352,16 @@ j7599_enforce_trigger(PG_FUNCTION_ARGS)
 				 errmsg("j7599.enforce_trigger() must fire BEFORE INSERT OR UPDATE FOR EACH ROW")));
 
 	rel = td->tg_relation;
-	tup = TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple;
+	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
+	{
+		tup = td->tg_newtuple;
+		slot = td->tg_newslot;
+	}
+	else
+	{
+		tup = td->tg_trigtuple;
+		slot = td->tg_trigslot;
+	}
 
 	/* the map and a findings buffer live as long as the trigger's FmgrInfo */
 	map = (enforce_map *) fcinfo->flinfo->fn_extra;
@@ -357,8 +375,12 @@ j7599_enforce_trigger(PG_FUNCTION_ARGS)
 	}
 	out = (rule_findings *) (map + 1);
 
-	row_input(&in, map, tup, RelationGetDescr(rel));
-	rules_run(&in, out, RULES_NO_MESSAGES);
+	/* one deforming pass over the row (COPY's slot is often deformed already) */
+	slot_getsomeattrs(slot, map->max_attnum);
+	row_input(&in, map, slot);
+	/* first a quick pass; at severity error, only errors need to be looked for */
+	rules_run(&in, out, RULES_NO_MESSAGES |
+			  (map->min == RULE_SEV_ERROR ? RULES_STOP_AT_ERROR : 0));
 	if (rules_any_at_least(out, map->min))
 	{
 		StringInfoData ids;

@@ -604,6 +604,7 @@ typedef struct narr_memo
 {
 	int64		loaded;			/* pc_load_count() when filled */
 	int			len;			/* -1: empty */
+	bool		flags_known;	/* strength and drug_word were computed */
 	bool		strength;
 	bool		drug_word;
 	int			nnames;
@@ -846,7 +847,7 @@ typedef struct rctx
 	const rule_input *in;
 	rule_findings *out;
 	bool		msgs;			/* format messages */
-	bool		stop_at_error;
+	bool		stop_at_error;	/* also: only errors matter, warnings may be skipped */
 	bool		table_free;
 	bool		stop;			/* an error was found with stop_at_error */
 	pc_cache   *c;
@@ -1395,22 +1396,36 @@ scan_narrative(rctx *r)
 		}
 		else
 		{
-			r->narr_strength = m->strength;
-			r->narr_drug_word = m->drug_word;
 			r->nnames = m->nnames;
 			memcpy(r->names, m->names, sizeof(int) * m->nnames);
+			if (!m->flags_known && !r->stop_at_error)
+			{
+				m->strength = narr_has_strength(s, (size_t) len);
+				m->drug_word = m->nnames > 0 || narr_has_drug_word(s, (size_t) len);
+				m->flags_known = true;
+			}
+			r->narr_strength = m->strength;
+			r->narr_drug_word = m->drug_word;
 			return;
 		}
 	}
 	r->nnames = narr_index_scan(pc_drug_index(r->c), s, (size_t) len,
 								r->names, RULES_MAX_DRUG_NAMES);
-	r->narr_strength = narr_has_strength(s, (size_t) len);
-	r->narr_drug_word = r->nnames > 0 || narr_has_drug_word(s, (size_t) len);
+	/*
+	 * Strength and drug word only feed NARRATIVE_INCOMPLETE, a warning: when
+	 * only errors matter (is_valid), the two scans are skipped.
+	 */
+	if (!r->stop_at_error)
+	{
+		r->narr_strength = narr_has_strength(s, (size_t) len);
+		r->narr_drug_word = r->nnames > 0 || narr_has_drug_word(s, (size_t) len);
+	}
 	if (m != NULL)
 	{
 		memcpy(m->text, s, len);
 		m->len = len;
 		m->loaded = loaded;
+		m->flags_known = !r->stop_at_error;
 		m->strength = r->narr_strength;
 		m->drug_word = r->narr_drug_word;
 		m->nnames = r->nnames;
@@ -1447,7 +1462,8 @@ rule_narrative(rctx *r, bool policy_ok, int payer, const pc_resolved *pol)
 		return;
 	}
 
-	/* incomplete: no strength or dose, or no drug name */
+	/* incomplete: no strength or dose, or no drug name (a warning) */
+	if (!r->stop_at_error)
 	{
 		bool		strength = r->narr_strength;
 		bool		name = r->narr_drug_word;
@@ -1791,17 +1807,15 @@ rule_kx(rctx *r, const pc_resolved *pol)
 	has_kx = line_has(&r->line, "KX");
 	before = !in->transplant_date.isnull &&
 		in->transplant_date.value < in->service_date.value;
-	if (r->msgs)
-	{
-		format_date(sd, sizeof(sd), in->service_date.value);
-		if (!in->transplant_date.isnull)
-			format_date(td, sizeof(td), in->transplant_date.value);
-	}
+	/* dates are formatted only for a finding that reports them */
 	if (has_kx && !before)
 	{
 		m = add(r, RULE_KX_WITHOUT_TRANSPLANT_DATE, RULE_SEV_WARNING, p->source_via);
 		if (m)
 		{
+			format_date(sd, sizeof(sd), in->service_date.value);
+			if (!in->transplant_date.isnull)
+				format_date(td, sizeof(td), in->transplant_date.value);
 			if (in->transplant_date.isnull)
 				MSG(m, "KX is on the line but no transplant date is known; KX belongs on the line only when the transplant date, before the date of service %s, is documented",
 					sd);
@@ -1814,8 +1828,12 @@ rule_kx(rctx *r, const pc_resolved *pol)
 	{
 		m = add(r, RULE_KX_SUGGESTED, RULE_SEV_INFO, p->source_via);
 		if (m)
+		{
+			format_date(sd, sizeof(sd), in->service_date.value);
+			format_date(td, sizeof(td), in->transplant_date.value);
 			MSG(m, "the transplant date %s is before the date of service %s but KX is missing; add KX when the policy's requirements are met",
 				td, sd);
+		}
 	}
 }
 

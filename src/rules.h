@@ -307,9 +307,10 @@ typedef struct rule_findings
 
 /*
  * rules_run flags.  RULES_NO_MESSAGES leaves every message empty (sources are
- * still set).  RULES_STOP_AT_ERROR returns at the first error: the findings
- * are then incomplete, but n_by_severity[RULE_SEV_ERROR] > 0 exactly when the
- * full run would have found an error.
+ * still set).  RULES_STOP_AT_ERROR returns at the first error and may skip
+ * work that can only yield warnings or info: the findings are then
+ * incomplete, but n_by_severity[RULE_SEV_ERROR] > 0 exactly when the full run
+ * would have found an error.
  */
 #define RULES_NO_MESSAGES	0x01	/* is_valid */
 #define RULES_STOP_AT_ERROR 0x02	/* is_valid */

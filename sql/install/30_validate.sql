@@ -41,7 +41,7 @@ CREATE FUNCTION j7599.validate(
     transplant_date date    DEFAULT NULL)
 RETURNS SETOF j7599.finding
     AS 'MODULE_PATHNAME', 'j7599_validate'
-    LANGUAGE C STABLE PARALLEL SAFE ROWS 2;
+    LANGUAGE C STABLE PARALLEL SAFE COST 100 ROWS 2;
 COMMENT ON FUNCTION j7599.validate(j7599.hcpcs_line, text, date, numeric, text, text, text[], text, text, integer, date) IS
 'Every finding of the rule catalogue for one claim line; no rows for a clean line or a NULL line. Payer policy resolves through the payer cascade on service_date';
 
@@ -59,7 +59,7 @@ CREATE FUNCTION j7599.validate(
     transplant_date date    DEFAULT NULL)
 RETURNS SETOF j7599.finding
     AS 'MODULE_PATHNAME', 'j7599_validate_text'
-    LANGUAGE C STABLE PARALLEL SAFE ROWS 2;
+    LANGUAGE C STABLE PARALLEL SAFE COST 100 ROWS 2;
 COMMENT ON FUNCTION j7599.validate(text, text, date, numeric, text, text, text[], text, text, integer, date) IS
 'validate() for a line given as text: a line that is not valid hcpcs_line input is the finding LINE_MALFORMED, not an error';
 
@@ -79,7 +79,7 @@ CREATE FUNCTION j7599.is_valid(
     transplant_date date    DEFAULT NULL)
 RETURNS boolean
     AS 'MODULE_PATHNAME', 'j7599_is_valid'
-    LANGUAGE C STABLE PARALLEL SAFE;
+    LANGUAGE C STABLE PARALLEL SAFE COST 100;
 COMMENT ON FUNCTION j7599.is_valid(j7599.hcpcs_line, text, date, numeric, text, text, text[], text, text, integer, date) IS
 'True when validate() finds no error (warnings and info allowed); NULL for a NULL line';
 
@@ -97,7 +97,7 @@ CREATE FUNCTION j7599.is_valid(
     transplant_date date    DEFAULT NULL)
 RETURNS boolean
     AS 'MODULE_PATHNAME', 'j7599_is_valid_text'
-    LANGUAGE C STABLE PARALLEL SAFE;
+    LANGUAGE C STABLE PARALLEL SAFE COST 100;
 COMMENT ON FUNCTION j7599.is_valid(text, text, date, numeric, text, text, text[], text, text, integer, date) IS
 'is_valid() for a line given as text: a malformed line is not valid; NULL for a NULL line';
 
@@ -111,7 +111,7 @@ CREATE FUNCTION j7599.line_ok(
     dx    text[]  DEFAULT NULL)
 RETURNS boolean
     AS 'MODULE_PATHNAME', 'j7599_line_ok'
-    LANGUAGE C IMMUTABLE PARALLEL SAFE;
+    LANGUAGE C IMMUTABLE PARALLEL SAFE COST 20;
 COMMENT ON FUNCTION j7599.line_ok(j7599.hcpcs_line, numeric, text, text, text[]) IS
 'For CHECK constraints: reads no table. True when no modifier is repeated, no built-in conflicting pair (j7599.builtin_conflicts()) stands on the line, units > 0, and the NDC, place of service and diagnoses are well-formed. NULL or blank arguments pass; a NULL line gives NULL';
 

@@ -11,14 +11,14 @@ CREATE FUNCTION j7599._finding_mask(line text, payer text DEFAULT NULL, service_
                                     prior_auth text DEFAULT NULL, days_supply integer DEFAULT NULL,
                                     transplant_date date DEFAULT NULL)
 RETURNS bigint
-    AS 'MODULE_PATHNAME', 'j7599_finding_mask_text' LANGUAGE C STABLE PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'j7599_finding_mask_text' LANGUAGE C STABLE PARALLEL SAFE COST 100;
 CREATE FUNCTION j7599._finding_mask(line j7599.hcpcs_line, payer text DEFAULT NULL, service_date date DEFAULT NULL,
                                     units numeric DEFAULT NULL, ndc text DEFAULT NULL, pos text DEFAULT NULL,
                                     dx text[] DEFAULT NULL, narrative text DEFAULT NULL,
                                     prior_auth text DEFAULT NULL, days_supply integer DEFAULT NULL,
                                     transplant_date date DEFAULT NULL)
 RETURNS bigint
-    AS 'MODULE_PATHNAME', 'j7599_finding_mask' LANGUAGE C STABLE PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'j7599_finding_mask' LANGUAGE C STABLE PARALLEL SAFE COST 100;
 COMMENT ON FUNCTION j7599._finding_mask(text, text, date, numeric, text, text, text[], text, text, integer, date) IS
 'Internal: one bit per (rule, severity) that validate() would report for the line; 0 for a clean or NULL line';
 COMMENT ON FUNCTION j7599._finding_mask(j7599.hcpcs_line, text, date, numeric, text, text, text[], text, text, integer, date) IS
@@ -41,6 +41,7 @@ DECLARE
     args text[];
     d name;
     dx_parts text[] := '{}';
+    dx_arrays text[] := '{}';
 BEGIN
     SELECT * INTO r FROM j7599.registration WHERE registration.tbl = _call_args.tbl;
     IF NOT FOUND THEN
@@ -57,12 +58,19 @@ BEGIN
     IF r.ndc IS NOT NULL THEN args := args || format('ndc => t.%I::text', r.ndc); END IF;
     IF r.pos IS NOT NULL THEN args := args || format('pos => t.%I::text', r.pos); END IF;
     IF r.dx IS NOT NULL THEN
+        -- text columns go into one ARRAY[...] (cheaper per row than
+        -- concatenating one-element arrays); text[] columns are appended
         FOREACH d IN ARRAY r.dx LOOP
-            dx_parts := dx_parts || CASE j7599._column_kind(tbl, d, 'dx')
-                                        WHEN 'text[]' THEN format('t.%I::text[]', d)
-                                        ELSE format('ARRAY[t.%I::text]', d) END;
+            IF j7599._column_kind(tbl, d, 'dx') = 'text[]' THEN
+                dx_arrays := dx_arrays || format('t.%I::text[]', d);
+            ELSE
+                dx_parts := dx_parts || format('t.%I::text', d);
+            END IF;
         END LOOP;
-        args := args || ('dx => ' || array_to_string(dx_parts, ' || '));
+        IF cardinality(dx_parts) > 0 THEN
+            dx_arrays := ('ARRAY[' || array_to_string(dx_parts, ', ') || ']::text[]') || dx_arrays;
+        END IF;
+        args := args || ('dx => ' || array_to_string(dx_arrays, ' || '));
     END IF;
     IF r.narrative IS NOT NULL THEN args := args || format('narrative => t.%I::text', r.narrative); END IF;
     IF r.prior_auth IS NOT NULL THEN args := args || format('prior_auth => t.%I::text', r.prior_auth); END IF;
