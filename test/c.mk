@@ -53,7 +53,7 @@ $(UNIT_BIN): test/unit/test_codes.c $(SRCS) $(HDRS) test/c.mk
 unit: $(UNIT_BIN)
 	$(UNIT_BIN) $(REF_CODES) $(REF_MODS)
 
-$(BUILD)/fuzz/fuzz_%: test/fuzz/fuzz_%.c $(SRCS) $(HDRS) test/c.mk
+$(BUILD)/fuzz/fuzz_%: test/fuzz/fuzz_%.c test/fuzz/fuzz_common.h $(SRCS) $(HDRS) test/c.mk
 	@mkdir -p $(@D)
 	$(CC_FUZZ) $(FUZZ_CFLAGS) -Isrc -o $@ $< $(SRCS)
 

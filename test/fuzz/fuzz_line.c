@@ -18,22 +18,12 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "codes.h"
+#include "fuzz_common.h"
 
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define CHECK(cond) \
-	do { \
-		if (!(cond)) \
-		{ \
-			fprintf(stderr, "invariant failed at %s:%d: %s\n", __FILE__, __LINE__, #cond); \
-			abort(); \
-		} \
-	} while (0)
-
-#define MAX_INPUT 4096
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -57,38 +47,6 @@ init_oracle(void)
 }
 
 /* trim blanks and fold to upper case; false when the input holds a NUL */
-static bool
-prepare(const char *s, size_t len, char *out)
-{
-	size_t		b = 0;
-	size_t		e = len;
-	size_t		i;
-
-	if (memchr(s, '\0', len) != NULL)
-		return false;
-	while (b < e && (s[b] == ' ' || s[b] == '\t'))
-		b++;
-	while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t'))
-		e--;
-	for (i = b; i < e; i++)
-		out[i - b] = (char) ((s[i] >= 'a' && s[i] <= 'z') ? s[i] - 32 : s[i]);
-	out[e - b] = '\0';
-	return true;
-}
-
-static void
-check_reason(const char *reason)
-{
-	const char *nul = memchr(reason, '\0', CODES_REASON_MAX);
-	const char *p;
-
-	CHECK(nul != NULL);
-	CHECK(nul != reason);
-	/* a full buffer would mean the sentence was cut by vsnprintf */
-	CHECK(nul - reason < CODES_REASON_MAX - 1);
-	for (p = reason; p < nul; p++)
-		CHECK((unsigned char) *p >= 0x20 && (unsigned char) *p <= 0x7E);
-}
 
 static bool
 is_upper_alnum(char c)
