@@ -577,21 +577,27 @@ load_drugs(pc_cache *c, Snapshot snap)
 	MemoryContextSwitchTo(old);
 }
 
+/*
+ * Binary search of n elements of size stride, sorted by the C string that a
+ * pointer at byte offset `offset` of each element points to, for the string
+ * s[0..len).  Returns the index, or -1.
+ */
 static int
-find_payer_exact(const pc_cache *c, const char *s, int len)
+find_sorted_string(const void *base, int n, size_t stride, size_t offset,
+				   const char *s, int len)
 {
 	int			lo = 0;
-	int			hi = c->npayers;
+	int			hi = n;
 
 	while (lo < hi)
 	{
 		int			mid = lo + (hi - lo) / 2;
-		const char *id = c->payers[mid].payer_id;
-		int			idlen = (int) strlen(id);
-		int			r = memcmp(s, id, Min(len, idlen));
+		const char *k = *(const char *const *) ((const char *) base + mid * stride + offset);
+		int			klen = (int) strlen(k);
+		int			r = memcmp(s, k, Min(len, klen));
 
 		if (r == 0)
-			r = (len > idlen) - (len < idlen);
+			r = (len > klen) - (len < klen);
 		if (r == 0)
 			return mid;
 		if (r < 0)
@@ -602,29 +608,20 @@ find_payer_exact(const pc_cache *c, const char *s, int len)
 	return -1;
 }
 
+/* a payer by its exact payer_id (payers are sorted by it) */
+static int
+find_payer_exact(const pc_cache *c, const char *s, int len)
+{
+	return find_sorted_string(c->payers, c->npayers, sizeof(c->payers[0]),
+							  offsetof(pc_payer, payer_id), s, len);
+}
+
+/* a payer_key among sorted key entries */
 static int
 find_key(const pc_key_entry *keys, int n, const char *key, int keylen)
 {
-	int			lo = 0;
-	int			hi = n;
-
-	while (lo < hi)
-	{
-		int			mid = lo + (hi - lo) / 2;
-		const char *k = keys[mid].key;
-		int			klen = (int) strlen(k);
-		int			r = memcmp(key, k, Min(keylen, klen));
-
-		if (r == 0)
-			r = (keylen > klen) - (keylen < klen);
-		if (r == 0)
-			return mid;
-		if (r < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return -1;
+	return find_sorted_string(keys, n, sizeof(pc_key_entry),
+							  offsetof(pc_key_entry, key), key, keylen);
 }
 
 static char *

@@ -58,6 +58,26 @@ $$;
 COMMENT ON FUNCTION j7599._refuse_if_enforced_by_parent(regclass) IS
 'Internal: raises 55000 for a partition whose enforcing trigger is inherited from its partitioned parent';
 
+-- the registration of a table, or 55000 when it has none
+CREATE FUNCTION j7599._registration(tbl regclass) RETURNS j7599.registration
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r j7599.registration;
+BEGIN
+    SELECT * INTO r FROM j7599.registration WHERE registration.tbl = _registration.tbl;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'table % is not registered', tbl
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Call j7599.register(tbl, line => ..., ...) first to say which column holds what.';
+    END IF;
+    RETURN r;
+END
+$$;
+COMMENT ON FUNCTION j7599._registration(regclass) IS
+'Internal: the registration row of a table; 55000 when the table is not registered';
+
 CREATE FUNCTION j7599._install_trigger(tbl regclass, min_severity text) RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -67,12 +87,7 @@ DECLARE
     args text[];
     d name;
 BEGIN
-    SELECT * INTO r FROM j7599.registration WHERE registration.tbl = _install_trigger.tbl;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'table % is not registered', tbl
-            USING ERRCODE = 'object_not_in_prerequisite_state',
-                  HINT = 'Call j7599.register(tbl, line => ..., ...) first to say which column holds what.';
-    END IF;
+    r := j7599._registration(tbl);
     args := ARRAY[quote_literal(min_severity), quote_literal('line=' || r.line)];
     IF r.payer IS NOT NULL THEN args := args || quote_literal('payer=' || r.payer); END IF;
     IF r.service_date IS NOT NULL THEN args := args || quote_literal('service_date=' || r.service_date); END IF;

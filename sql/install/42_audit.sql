@@ -43,12 +43,7 @@ DECLARE
     dx_parts text[] := '{}';
     dx_arrays text[] := '{}';
 BEGIN
-    SELECT * INTO r FROM j7599.registration WHERE registration.tbl = _call_args.tbl;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'table % is not registered', tbl
-            USING ERRCODE = 'object_not_in_prerequisite_state',
-                  HINT = 'Call j7599.register(tbl, line => ..., ...) first to say which column holds what.';
-    END IF;
+    r := j7599._registration(tbl);
     args := ARRAY[CASE j7599._column_kind(tbl, r.line, 'line')
                       WHEN 'hcpcs_line' THEN format('line => t.%I', r.line)
                       ELSE format('line => t.%I::text', r.line) END];

@@ -11,28 +11,7 @@ DST=j7599_dump_dst_$$
 WORK=$(mktemp -d /tmp/j7599-dump.XXXXXX)
 TABLES="hcpcs_code modifier modifier_conflict place_of_service drug_code payer payer_alias policy"
 
-n=0
-failed=0
-ok() {    # ok <status> <description>
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
-is() {    # is <have> <want> <description>
-	if [ "$1" = "$2" ]; then
-		ok 0 "$3"
-	else
-		ok 1 "$3"
-		printf '#   have: %s\n#   want: %s\n' "$1" "$2"
-	fi
-}
-q() {     # q <db> <sql>: one value, unaligned
-	"$PGBIN/psql" -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2" 2>>"$WORK/psql.err"
-}
+. "$(dirname "$0")/lib/tap.sh"
 cleanup() {
 	"$PGBIN/psql" -X -q -d postgres -c "DROP DATABASE IF EXISTS $SRC" -c "DROP DATABASE IF EXISTS $DST" \
 		>/dev/null 2>&1
@@ -126,7 +105,4 @@ is "$(q "$DST" "$pf")" "$(q "$SRC" "$pf")" "policy_for gives the same answer in 
 "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -d postgres -c "DROP DATABASE $SRC" -c "DROP DATABASE $DST" >/dev/null 2>&1
 ok $? "both databases dropped"
 
-if [ -s "$WORK/psql.err" ]; then
-	sed 's/^/# psql: /' "$WORK/psql.err"
-fi
-[ $failed -eq 0 ] && [ ! -s "$WORK/psql.err" ]
+tap_finish

@@ -24,28 +24,7 @@ HARMLESS_DUMP_LINES='^pg_dump: warning: there are circular foreign-key constrain
 ^pg_dump: hint: Consider using a full dump instead of a --data-only dump to avoid this problem\.$'
 HARMLESS_RESTORE_LINES='^$'
 
-n=0
-failed=0
-ok() {    # ok <status> <description>
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
-is() {    # is <have> <want> <description>
-	if [ "$1" = "$2" ]; then
-		ok 0 "$3"
-	else
-		ok 1 "$3"
-		printf '#   have: %s\n#   want: %s\n' "$1" "$2"
-	fi
-}
-q() {     # q <db> <sql>: one value, unaligned
-	"$PGBIN/psql" -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2" 2>>"$WORK/psql.err"
-}
+. "$(dirname "$0")/lib/tap.sh"
 sqlstate() {    # sqlstate <db> <sql>: 00000 when the statement succeeds, else its SQLSTATE
 	local out
 	if out=$("$PGBIN/psql" -X -q -At -v ON_ERROR_STOP=1 -v VERBOSITY=sqlstate -d "$1" -c "$2" 2>&1); then
@@ -243,7 +222,4 @@ is "$(sqlstate "$DST" "INSERT INTO legacy_ok VALUES (9001, 'J7507-JZ-JZ', 1, NUL
 "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -d postgres -c "DROP DATABASE $SRC" -c "DROP DATABASE $DST" >/dev/null 2>&1
 ok $? "both databases dropped"
 
-if [ -s "$WORK/psql.err" ]; then
-	sed 's/^/# psql: /' "$WORK/psql.err"
-fi
-[ $failed -eq 0 ] && [ ! -s "$WORK/psql.err" ]
+tap_finish
