@@ -9,32 +9,46 @@ EXTVERSION  = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" j7599.contro
 MODULE_big  = j7599
 OBJS        = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 
-# The install script is assembled from ordered parts, one job per file.
+# The install script of the current version is assembled from ordered parts,
+# one job per file.  Released install scripts are kept as they shipped
+# (sql/j7599--1.0.sql); each upgrade script is assembled from its own parts
+# (sql/upgrade/A--B/NN_*.sql), so every change to sql/install/ ships with the
+# matching part of the upgrade.
 INSTALL_PARTS = $(sort $(wildcard sql/install/*.sql))
-DATA_built  = sql/j7599--$(EXTVERSION).sql
-DATA        = $(filter-out $(DATA_built),$(wildcard sql/j7599--*--*.sql))
+UPGRADES    = $(notdir $(wildcard sql/upgrade/*--*))
+DATA_built  = sql/j7599--$(EXTVERSION).sql $(patsubst %,sql/j7599--%.sql,$(UPGRADES))
+DATA        = $(filter-out $(DATA_built),$(wildcard sql/j7599--*.sql))
 
 # pg_regress inputs: every sql/*.sql that is not an extension script.
 REGRESS     = $(sort $(filter-out j7599--%,$(basename $(notdir $(wildcard sql/*.sql)))))
 REGRESS_OPTS = --inputdir=. --outputdir=build/regress
 
 PG_CPPFLAGS = -I$(srcdir)/src
-PG_CFLAGS   = -Wall -Werror
+# Warnings are errors in scripts/test.sh (it passes PG_CFLAGS="-Wall -Werror"),
+# not for people who build the extension.
 EXTRA_CLEAN = build
 
-ifeq ($(origin PG_CONFIG), undefined)
-PG_CONFIG := $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)
-endif
+PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 # PGXS does not track headers: every object depends on every header of src/.
 $(OBJS): $(wildcard src/*.h)
 
-$(DATA_built): $(INSTALL_PARTS) j7599.control
+sql/j7599--$(EXTVERSION).sql: $(INSTALL_PARTS) j7599.control
 	@mkdir -p $(dir $@)
 	{ printf '%s\n' '/* j7599--$(EXTVERSION).sql: assembled from sql/install/ by make; edit the parts */'; \
 	  for f in $(INSTALL_PARTS); do printf '\n-- ---- %s\n' "$$f"; cat "$$f"; done; } > $@
+
+# sql/j7599--A--B.sql from sql/upgrade/A--B/*.sql
+define upgrade_script
+sql/j7599--$(1).sql: $$(sort $$(wildcard sql/upgrade/$(1)/*.sql)) j7599.control
+	@mkdir -p $$(dir $$@)
+	{ printf '%s\n' '/* j7599--$(1).sql: assembled from sql/upgrade/$(1)/ by make; edit the parts */'; \
+	  printf '%s\n' '\echo Use "ALTER EXTENSION j7599 UPDATE" to load this file. \quit'; \
+	  for f in $$(sort $$(wildcard sql/upgrade/$(1)/*.sql)); do printf '\n-- ---- %s\n' "$$$$f"; cat "$$$$f"; done; } > $$@
+endef
+$(foreach u,$(UPGRADES),$(eval $(call upgrade_script,$(u))))
 
 installcheck: | build-regress-dir
 build-regress-dir:

@@ -8,7 +8,8 @@
 #   j7599_psql        psql against that cluster (ON_ERROR_STOP, quiet)
 
 J7599_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-PGBIN=/usr/lib/postgresql/15/bin
+# PGBIN may point at another PostgreSQL 15 tree (a relocated copy, say).
+PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 J7599_PKGS="postgresql-server-dev-15 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl"
 
 j7599_log() { printf '\n==> %s\n' "$*"; }
@@ -35,8 +36,8 @@ j7599_deps() {
 
 j7599_build() {
 	j7599_log "building (-Wall -Werror) and installing"
-	make -C "$J7599_ROOT" -s PG_CONFIG="$PGBIN/pg_config" >/dev/null &&
-		make -C "$J7599_ROOT" -s PG_CONFIG="$PGBIN/pg_config" install >/dev/null
+	make -C "$J7599_ROOT" -s PG_CONFIG="$PGBIN/pg_config" PG_CFLAGS="-Wall -Werror" >/dev/null &&
+		make -C "$J7599_ROOT" -s PG_CONFIG="$PGBIN/pg_config" PG_CFLAGS="-Wall -Werror" install >/dev/null
 }
 
 j7599_cluster_down() {
