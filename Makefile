@@ -54,3 +54,20 @@ installcheck: | build-regress-dir
 build-regress-dir:
 	@mkdir -p build/regress
 .PHONY: build-regress-dir
+
+# make installcheck runs the pgTAP suites too (they need pgtap installed in the
+# server and pg_prove on the PATH), in a database of their own, all files in one
+# pg_prove run, before pg_regress (SKIP_PGTAP=1 leaves them out).
+PG_PROVE   ?= pg_prove
+PGTAP_DB   ?= j7599_pgtap
+PGTAP_FILES = $(sort $(wildcard test/pgtap/*.sql))
+ifndef SKIP_PGTAP
+installcheck: installcheck-pgtap
+endif
+installcheck-pgtap:
+	$(bindir)/psql -X -q -v ON_ERROR_STOP=1 -d postgres \
+	    -c 'DROP DATABASE IF EXISTS $(PGTAP_DB)' -c 'CREATE DATABASE $(PGTAP_DB)'
+	$(bindir)/psql -X -q -v ON_ERROR_STOP=1 -d $(PGTAP_DB) -c 'SET client_min_messages = warning' \
+	    -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION j7599 CASCADE'
+	$(PG_PROVE) --failures -d $(PGTAP_DB) $(PGTAP_FILES)
+.PHONY: installcheck-pgtap

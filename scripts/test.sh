@@ -2,7 +2,7 @@
 # scripts/test.sh: every test of j7599, on a fresh Debian 12 machine with the
 # PostgreSQL 15 server.  Installs what is missing, builds with -Wall -Werror,
 # runs the C unit tests under ASan/UBSan, a short fuzz run of every parser,
-# then pg_regress, the pgTAP suites (pg_prove) and the shell suites against a
+# then make installcheck (the pgTAP suites and pg_regress) and the shell suites against a
 # throwaway cluster that is always stopped.  Exits non-zero if anything failed.
 #
 #   FUZZ_SECONDS=N   seconds per fuzzer (default 15)
@@ -43,17 +43,13 @@ fuzz() {
 	return 1
 }
 
+# make installcheck is the two suites below: the pgTAP suites (pg_prove), then pg_regress
+pgtap() { make -s PG_CONFIG="$PGBIN/pg_config" installcheck-pgtap; }
 regress() {
-	make -s PG_CONFIG="$PGBIN/pg_config" installcheck
+	make -s PG_CONFIG="$PGBIN/pg_config" SKIP_PGTAP=1 installcheck
 	local rc=$?
 	[ $rc -eq 0 ] || cat build/regress/regression.diffs 2>/dev/null | head -300
 	return $rc
-}
-
-pgtap() {
-	j7599_psql -d postgres -c 'DROP DATABASE IF EXISTS j7599_tap' -c 'CREATE DATABASE j7599_tap' &&
-		j7599_psql -d j7599_tap -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION j7599 CASCADE' &&
-		pg_prove --failures -d j7599_tap test/pgtap/*.sql
 }
 
 shell_suites() {
@@ -72,8 +68,8 @@ suite "C unit tests of the narrative reader (ASan, UBSan)" make -s -f test/narra
 suite "fuzzers of the parsers (${FUZZ_SECONDS:-15}s each)" fuzz make -s -f test/c.mk fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-15}"
 suite "fuzzer of the narrative reader (${FUZZ_SECONDS:-15}s)" fuzz make -s -f test/narrative.mk fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-15}"
 j7599_cluster_up || exit 1
-suite "pg_regress" regress
-suite "pgTAP" pgtap
+suite "pgTAP (make installcheck-pgtap)" pgtap
+suite "pg_regress (make installcheck SKIP_PGTAP=1)" regress
 suite "shell suites" shell_suites
 
 echo
