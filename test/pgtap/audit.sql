@@ -2,7 +2,11 @@
 -- Findings per row keyed by the primary key (single, composite) or by ctid,
 -- the text overload for text line columns, the counts of the summary,
 -- agreement of audit, audit_summary and validate() over the same table,
--- privileges, progress reporting, and partitioned tables.
+-- privileges, progress reporting, partitioned tables, tables with
+-- plain-inheritance children (row keys that tell parent and child apart), and
+-- registered columns whose type was changed afterwards (42804, as the
+-- enforcing trigger).  Progress under concurrent updates (one snapshot) is in
+-- test/shell/audit_snapshot.sh.
 --
 -- Runs in one transaction and rolls back.
 BEGIN;
