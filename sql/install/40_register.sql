@@ -37,18 +37,13 @@ COMMENT ON COLUMN j7599.registration.transplant_date IS 'column of the transplan
 COMMENT ON COLUMN j7599.registration.registered_at IS 'when the mapping was recorded';
 COMMENT ON COLUMN j7599.registration.registered_by IS 'who recorded it';
 SELECT pg_catalog.pg_extension_config_dump('j7599.registration', '');
+-- Anyone may read the mappings.  Writing them is open to every role, and a
+-- trigger (j7599._registration_guard, below) lets through only the owner of
+-- the table named.  No row-level security: pg_dump refuses to dump a table
+-- whose policies would hide rows from it, which a non-superuser's dump of
+-- the database would run into.
 REVOKE ALL ON j7599.registration FROM PUBLIC;
 GRANT SELECT, INSERT, UPDATE, DELETE ON j7599.registration TO PUBLIC;
--- Anyone may read the mappings; a role may record, change or remove the
--- mapping of a table it can read.  Enforcement itself needs the owner.
-ALTER TABLE j7599.registration ENABLE ROW LEVEL SECURITY;
-CREATE POLICY registration_read ON j7599.registration FOR SELECT USING (true);
-CREATE POLICY registration_insert ON j7599.registration FOR INSERT
-    WITH CHECK (has_table_privilege(tbl, 'SELECT'));
-CREATE POLICY registration_update ON j7599.registration FOR UPDATE
-    USING (has_table_privilege(tbl, 'SELECT')) WITH CHECK (has_table_privilege(tbl, 'SELECT'));
-CREATE POLICY registration_delete ON j7599.registration FOR DELETE
-    USING (has_table_privilege(tbl, 'SELECT'));
 
 /*
  * The column kinds each argument accepts.  'text' covers text, varchar and
@@ -133,6 +128,62 @@ END
 $$;
 COMMENT ON FUNCTION j7599._require_owner(regclass, text) IS 'Internal: raises 42501 unless the current user owns the table';
 
+/*
+ * Every write to j7599.registration, through register/unregister or direct,
+ * passes here: only a role that owns the table (is a member of the owning
+ * role) may record, change or remove its mapping, and registered_by and
+ * registered_at are stamped with the writer and the time.  A superuser is
+ * let through as written, so that a restore brings the recorded stamps back.
+ */
+CREATE FUNCTION j7599._registration_guard() RETURNS trigger
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    superuser boolean := coalesce((SELECT r.rolsuper FROM pg_roles r WHERE r.rolname = current_user), false);
+BEGIN
+    IF superuser THEN
+        RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        PERFORM j7599._require_owner(OLD.tbl, 'change its registration');
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        RETURN OLD;
+    END IF;
+    PERFORM j7599._require_owner(NEW.tbl, 'register it');
+    NEW.registered_by := current_user;
+    NEW.registered_at := now();
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION j7599._registration_guard() IS
+'Internal: trigger on j7599.registration; only the owner of a table writes its registration (42501), stamped with who and when';
+CREATE TRIGGER registration_guard BEFORE INSERT OR UPDATE OR DELETE ON j7599.registration
+    FOR EACH ROW EXECUTE FUNCTION j7599._registration_guard();
+
+/*
+ * A registration goes with its table: DROP TABLE, DROP SCHEMA ... CASCADE,
+ * DROP OWNED.  The dropping role need not own the table (a schema's owner
+ * may drop the tables of others in it), so the deletion runs as the
+ * extension's owner; it deletes only rows naming a relation just dropped.
+ */
+CREATE FUNCTION j7599._drop_registrations() RETURNS event_trigger
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    DELETE FROM j7599.registration
+    WHERE tbl IN (SELECT d.objid::regclass FROM pg_event_trigger_dropped_objects() d
+                  WHERE d.classid = 'pg_class'::regclass AND d.objsubid = 0);
+END
+$$;
+COMMENT ON FUNCTION j7599._drop_registrations() IS
+'Internal: event trigger on sql_drop; deletes the registrations of the tables just dropped';
+REVOKE ALL ON FUNCTION j7599._drop_registrations() FROM PUBLIC;
+CREATE EVENT TRIGGER j7599_drop_registrations ON sql_drop EXECUTE FUNCTION j7599._drop_registrations();
+COMMENT ON EVENT TRIGGER j7599_drop_registrations IS 'Deletes the registrations of dropped tables (j7599)';
+
 CREATE FUNCTION j7599.register(tbl regclass, line text, payer text DEFAULT NULL, service_date text DEFAULT NULL,
                                units text DEFAULT NULL, ndc text DEFAULT NULL, pos text DEFAULT NULL,
                                dx text[] DEFAULT NULL, narrative text DEFAULT NULL, prior_auth text DEFAULT NULL,
@@ -149,6 +200,7 @@ BEGIN
         RAISE EXCEPTION 'register needs a table and its line column'
             USING ERRCODE = 'null_value_not_allowed';
     END IF;
+    PERFORM j7599._require_owner(tbl, 'register it');
     IF NOT EXISTS (SELECT 1 FROM pg_class WHERE oid = tbl AND relkind IN ('r', 'p')) THEN
         RAISE EXCEPTION '% is not a table', tbl
             USING ERRCODE = 'wrong_object_type', HINT = 'Register a table or a partitioned table.';
@@ -178,15 +230,8 @@ BEGIN
     IF days_supply IS NOT NULL THEN PERFORM j7599._column_kind(tbl, days_supply, 'days_supply'); END IF;
     IF transplant_date IS NOT NULL THEN PERFORM j7599._column_kind(tbl, transplant_date, 'transplant_date'); END IF;
 
+    -- the enforcing trigger carries the mapping: re-registering rewrites it
     enforced_severity := j7599._enforced_severity(tbl);
-    IF enforced_severity IS NOT NULL THEN
-        -- the enforcing trigger carries the mapping: re-registering rewrites it
-        PERFORM j7599._require_owner(tbl, 're-register an enforced table');
-    ELSIF NOT has_table_privilege(tbl, 'SELECT') THEN
-        RAISE EXCEPTION 'permission denied for table %', tbl
-            USING ERRCODE = 'insufficient_privilege',
-                  HINT = 'Registering a table needs SELECT on it; re-registering an enforced table needs its owner.';
-    END IF;
 
     INSERT INTO j7599.registration AS r (tbl, line, payer, service_date, units, ndc, pos, dx, narrative,
                                          prior_auth, days_supply, transplant_date, registered_at, registered_by)
@@ -205,6 +250,35 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION j7599.register(regclass, text, text, text, text, text, text, text[], text, text, text, text) IS
-'Records which column of a claim table holds each validation argument (42703: no such column; 42804: wrong type). Re-registering replaces the mapping';
+'Records which column of a claim table holds each validation argument (42703: no such column; 42804: wrong type). Re-registering replaces the mapping. Owner only (42501)';
 REVOKE ALL ON FUNCTION j7599.register(regclass, text, text, text, text, text, text, text[], text, text, text, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION j7599.register(regclass, text, text, text, text, text, text, text[], text, text, text, text) TO PUBLIC;
+
+CREATE FUNCTION j7599.unregister(tbl regclass) RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF tbl IS NULL THEN
+        RAISE EXCEPTION 'unregister needs a table'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    PERFORM j7599._require_owner(tbl, 'unregister it');
+    -- the enforcing trigger was made from the registration, and enforce()
+    -- and audits read it: an enforced table keeps it
+    IF j7599._enforced_severity(tbl) IS NOT NULL THEN
+        RAISE EXCEPTION 'table % is enforced', tbl
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Its enforcing trigger was installed from the registration.',
+                  HINT = format('Call j7599.unenforce(%L) first.', tbl::text);
+    END IF;
+    DELETE FROM j7599.registration r WHERE r.tbl = unregister.tbl;
+    IF NOT FOUND THEN
+        RAISE NOTICE 'table % is not registered, skipping', tbl;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION j7599.unregister(regclass) IS
+'Removes the registration of a table. Owner only (42501); an enforced table must be unenforced first (55000)';
+REVOKE ALL ON FUNCTION j7599.unregister(regclass) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION j7599.unregister(regclass) TO PUBLIC;

@@ -32,6 +32,9 @@ COMMENT ON FUNCTION j7599._finding_bits() IS 'Internal: the (rule, severity) of 
 -- The named-argument list that hands a registered table's columns (alias t)
 -- to validate() / _finding_mask().  Text line columns use the text overload,
 -- so a malformed legacy line is the finding LINE_MALFORMED, not an error.
+-- Every registered column is checked again with _column_kind, as the
+-- enforcing trigger checks it: a column whose type was changed since it was
+-- registered raises 42804 here too, instead of being cast.
 CREATE FUNCTION j7599._call_args(tbl regclass) RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
@@ -39,6 +42,7 @@ AS $$
 DECLARE
     r j7599.registration;
     args text[];
+    a record;
     d name;
     dx_parts text[] := '{}';
     dx_arrays text[] := '{}';
@@ -47,11 +51,18 @@ BEGIN
     args := ARRAY[CASE j7599._column_kind(tbl, r.line, 'line')
                       WHEN 'hcpcs_line' THEN format('line => t.%I', r.line)
                       ELSE format('line => t.%I::text', r.line) END];
-    IF r.payer IS NOT NULL THEN args := args || format('payer => t.%I::text', r.payer); END IF;
-    IF r.service_date IS NOT NULL THEN args := args || format('service_date => t.%I::date', r.service_date); END IF;
-    IF r.units IS NOT NULL THEN args := args || format('units => t.%I::numeric', r.units); END IF;
-    IF r.ndc IS NOT NULL THEN args := args || format('ndc => t.%I::text', r.ndc); END IF;
-    IF r.pos IS NOT NULL THEN args := args || format('pos => t.%I::text', r.pos); END IF;
+    -- every kind _column_kind accepts for an argument converts to its type
+    FOR a IN SELECT v.arg, v.col, v.typ
+             FROM (VALUES (1, 'payer', r.payer, 'text'), (2, 'service_date', r.service_date, 'date'),
+                          (3, 'units', r.units, 'numeric'), (4, 'ndc', r.ndc, 'text'), (5, 'pos', r.pos, 'text'),
+                          (6, 'narrative', r.narrative, 'text'), (7, 'prior_auth', r.prior_auth, 'text'),
+                          (8, 'days_supply', r.days_supply, 'integer'),
+                          (9, 'transplant_date', r.transplant_date, 'date')) AS v(ord, arg, col, typ)
+             WHERE v.col IS NOT NULL
+             ORDER BY v.ord LOOP
+        PERFORM j7599._column_kind(tbl, a.col, a.arg);
+        args := args || format('%s => t.%I::%s', a.arg, a.col, a.typ);
+    END LOOP;
     IF r.dx IS NOT NULL THEN
         -- text columns go into one ARRAY[...] (cheaper per row than
         -- concatenating one-element arrays); text[] columns are appended
@@ -67,33 +78,40 @@ BEGIN
         END IF;
         args := args || ('dx => ' || array_to_string(dx_arrays, ' || '));
     END IF;
-    IF r.narrative IS NOT NULL THEN args := args || format('narrative => t.%I::text', r.narrative); END IF;
-    IF r.prior_auth IS NOT NULL THEN args := args || format('prior_auth => t.%I::text', r.prior_auth); END IF;
-    IF r.days_supply IS NOT NULL THEN args := args || format('days_supply => t.%I::integer', r.days_supply); END IF;
-    IF r.transplant_date IS NOT NULL THEN
-        args := args || format('transplant_date => t.%I::date', r.transplant_date);
-    END IF;
     RETURN array_to_string(args, ', ');
 END
 $$;
 COMMENT ON FUNCTION j7599._call_args(regclass) IS
-'Internal: the quoted named-argument list that passes a registered table''s columns (alias t) to validate()';
+'Internal: the quoted named-argument list that passes a registered table''s columns (alias t) to validate(); 42703/42804 when a registered column is gone or no longer of a type it may have';
 
--- jsonb of the primary key columns (alias t), or of the ctid without one
+-- jsonb of the primary key columns (alias t), or of the ctid without one.
+-- Where rows of several tables meet, the table too: the partitions of a
+-- partitioned table without a primary key (a partitioned table's primary key
+-- is unique over all its partitions), and a table with plain-inheritance
+-- children, which do not inherit its primary key.
 CREATE FUNCTION j7599._row_key(tbl regclass) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
-RETURN coalesce(
-    (SELECT 'jsonb_build_object(' || string_agg(format('%L, t.%I', a.attname, a.attname), ', ' ORDER BY k.ord) || ')'
-     FROM pg_index i
-     CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
-     JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
-     WHERE i.indrelid = tbl AND i.indisprimary),
-    CASE WHEN (SELECT relkind FROM pg_class WHERE oid = tbl) = 'p'
-         THEN 'jsonb_build_object(''tableoid'', t.tableoid::regclass::text, ''ctid'', t.ctid::text)'
-         ELSE 'jsonb_build_object(''ctid'', t.ctid::text)' END);
+BEGIN ATOMIC
+    WITH pk AS (
+        SELECT string_agg(format('%L, t.%I', a.attname, a.attname), ', ' ORDER BY k.ord) AS cols
+        FROM pg_index i
+        CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+        JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+        WHERE i.indrelid = tbl AND i.indisprimary
+    )
+    SELECT 'jsonb_build_object('
+           || concat_ws(', ',
+                        CASE WHEN (c.relkind = 'p' AND pk.cols IS NULL)
+                                  OR (c.relkind <> 'p' AND EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhparent = tbl))
+                             THEN '''tableoid'', t.tableoid::regclass::text' END,
+                        coalesce(pk.cols, '''ctid'', t.ctid::text'))
+           || ')'
+    FROM pg_class c, pk
+    WHERE c.oid = tbl;
+END;
 COMMENT ON FUNCTION j7599._row_key(regclass) IS
-'Internal: the expression giving a row''s key as jsonb: its primary key columns, else its ctid';
+'Internal: the expression giving a row''s key as jsonb: its primary key columns, else its ctid; with the table where rows of several tables meet';
 
 -- The slices an audit with progress reports reads: ctid ranges of each leaf.
 CREATE FUNCTION j7599._audit_slices(tbl regclass, pieces integer,
@@ -102,12 +120,17 @@ RETURNS SETOF record
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-    WITH leaves AS (
+    -- the table and every table that inherits from it (partitions, and
+    -- plain-inheritance children, whose rows a scan of the parent reads too)
+    WITH RECURSIVE tree(relid) AS (
+        SELECT tbl::oid
+        UNION
+        SELECT h.inhrelid FROM pg_inherits h JOIN tree ON h.inhparent = tree.relid
+    ), leaves AS (
         SELECT c.oid::regclass AS leaf,
                greatest(pg_relation_size(c.oid) / current_setting('block_size')::bigint, 1) AS blocks
-        FROM pg_class c
-        WHERE c.oid IN (SELECT relid FROM pg_partition_tree(tbl) WHERE isleaf)
-           OR (c.oid = tbl AND c.relkind = 'r')
+        FROM pg_class c JOIN tree ON tree.relid = c.oid
+        WHERE c.relkind = 'r' OR (c.relkind = 'f' AND c.oid <> tbl)
     ), total AS (SELECT sum(blocks) AS blocks FROM leaves),
     step AS (SELECT greatest(ceil(blocks::numeric / greatest(pieces, 1)), 1)::bigint AS n FROM total)
     SELECT l.leaf, s AS first_block,
@@ -117,7 +140,7 @@ AS $$
     ORDER BY l.leaf::oid, s
 $$;
 COMMENT ON FUNCTION j7599._audit_slices(regclass, integer) IS
-'Internal: ctid block ranges over the leaves of a table, for an audit that reports progress';
+'Internal: ctid block ranges over a table, its partitions and its inheritance children, for an audit that reports progress';
 
 -- Is progress reporting on?  (SET j7599.audit_progress = on; unset, RESET or
 -- empty means off.)
@@ -149,9 +172,18 @@ RETURN format(' WHERE t.ctid >= %L::tid', format('(%s,0)', first_block))
        || CASE WHEN end_block IS NULL THEN '' ELSE format(' AND t.ctid < %L::tid', format('(%s,0)', end_block)) END;
 COMMENT ON FUNCTION j7599._slice_where(bigint, bigint) IS 'Internal: the ctid range of one audit slice, as a WHERE clause';
 
+/*
+ * audit and audit_summary are STABLE: they change nothing in the database,
+ * and a STABLE PL/pgSQL function runs every query with the snapshot of the
+ * statement that called it.  With progress reports the table is read in
+ * about ten queries; under one snapshot, a row that another session moves
+ * from one slice to another meanwhile is still read once.  (Progress is
+ * reported as NOTICEs and in application_name, which is restored at the
+ * end; neither is a change to the database.)
+ */
 CREATE FUNCTION j7599.audit(tbl regclass)
 RETURNS TABLE(row_key jsonb, rule text, severity text, field text, message text, source text)
-LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+LANGUAGE plpgsql STABLE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -183,11 +215,11 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION j7599.audit(regclass) IS
-'Every finding of every row of a registered table, the row named by its primary key (or ctid) as jsonb. Runs as the caller; takes only the lock of a SELECT';
+'Every finding of every row of a registered table, the row named by its primary key (or ctid) as jsonb. Runs as the caller; takes only the lock of a SELECT; reads the table as of one snapshot';
 
 CREATE FUNCTION j7599.audit_summary(tbl regclass)
 RETURNS TABLE(rule text, severity text, rows_violated bigint, rows_checked bigint, pct_violated numeric)
-LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+LANGUAGE plpgsql STABLE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -233,4 +265,4 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION j7599.audit_summary(regclass) IS
-'For a registered table: per rule and severity, how many rows break it, of how many checked. Runs as the caller; takes only the lock of a SELECT';
+'For a registered table: per rule and severity, how many rows break it, of how many checked. Runs as the caller; takes only the lock of a SELECT; reads the table as of one snapshot';

@@ -2,12 +2,16 @@
 -- Findings per row keyed by the primary key (single, composite) or by ctid,
 -- the text overload for text line columns, the counts of the summary,
 -- agreement of audit, audit_summary and validate() over the same table,
--- privileges, progress reporting, and partitioned tables.
+-- privileges, progress reporting, partitioned tables, tables with
+-- plain-inheritance children (row keys that tell parent and child apart), and
+-- registered columns whose type was changed afterwards (42804, as the
+-- enforcing trigger).  Progress under concurrent updates (one snapshot) is in
+-- test/shell/audit_snapshot.sh.
 --
 -- Runs in one transaction and rolls back.
 BEGIN;
 SET LOCAL search_path = public, j7599;
-SELECT plan(56);
+SELECT plan(67);
 
 -- ------------------------------------------------------------ test data
 
@@ -401,6 +405,99 @@ SELECT is(pg_temp.summary_text('audit_comp'),
           'MODIFIER_CONFLICT/error/1/4/25.00 MODIFIER_DUPLICATE/error/1/4/25.00 UNITS_INVALID/error/1/4/25.00',
           'audit_summary after RESET j7599.audit_progress runs without progress');
 SET LOCAL j7599.audit_progress = off;
+
+-- ------------------------------------------- plain-inheritance children
+
+-- the first row of the parent and the first row of the child are both at
+-- ctid (0,1): the row key must tell them apart
+CREATE TABLE audit_inh (id int, line text, units numeric);
+CREATE TABLE audit_inh_child (note text) INHERITS (audit_inh);
+SELECT j7599.register('audit_inh', line => 'line', units => 'units');
+INSERT INTO audit_inh VALUES (1, 'J7507', 0), (2, 'J7507', 1);
+INSERT INTO audit_inh_child VALUES (3, 'J7507', 0, 'x'), (4, 'J7507-JW-JZ', 1, 'y');
+CREATE TEMP TABLE inh_audit AS SELECT * FROM j7599.audit('audit_inh');
+SELECT is((SELECT count(*) || ' ' || count(DISTINCT row_key) FROM inh_audit), '3 3',
+          'inheritance: the parent''s and the child''s rows at the same ctid have different row keys');
+SELECT bag_eq(
+    $$SELECT t.id, a.rule FROM inh_audit AS a
+        JOIN audit_inh AS t ON t.tableoid = (a.row_key ->> 'tableoid')::regclass
+                           AND t.ctid = (a.row_key ->> 'ctid')::tid$$,
+    $$VALUES (1, 'UNITS_INVALID'), (3, 'UNITS_INVALID'), (4, 'MODIFIER_CONFLICT')$$,
+    'inheritance: the row key is table and ctid, and leads back to the row');
+SELECT is((SELECT row_key FROM inh_audit WHERE rule = 'MODIFIER_CONFLICT'),
+          '{"tableoid": "public.audit_inh_child", "ctid": "(0,2)"}'::jsonb,
+          'inheritance: the row key names the child table, schema-qualified');
+SET LOCAL j7599.audit_progress = on;
+SET LOCAL client_min_messages = warning;
+SELECT bag_eq($$SELECT * FROM j7599.audit('audit_inh')$$, $$SELECT * FROM inh_audit$$,
+              'inheritance with progress: the same findings, the child''s rows included');
+SELECT is(pg_temp.summary_text('audit_inh'), 'MODIFIER_CONFLICT/error/1/4/25.00 UNITS_INVALID/error/2/4/50.00',
+          'inheritance with progress: audit_summary counts the child''s rows');
+SET LOCAL j7599.audit_progress = off;
+RESET client_min_messages;
+SELECT is(pg_temp.summary_text('audit_inh'), 'MODIFIER_CONFLICT/error/1/4/25.00 UNITS_INVALID/error/2/4/50.00',
+          'inheritance without progress: the same summary');
+
+-- a primary key is not inherited: the same id can stand in parent and child
+CREATE TABLE audit_inh_pk (id int PRIMARY KEY, line text, units numeric);
+CREATE TABLE audit_inh_pk_child () INHERITS (audit_inh_pk);
+SELECT j7599.register('audit_inh_pk', line => 'line', units => 'units');
+INSERT INTO audit_inh_pk VALUES (1, 'J7507', 0);
+INSERT INTO audit_inh_pk_child VALUES (1, 'J7507', 0);
+SELECT bag_eq($$SELECT row_key FROM j7599.audit('audit_inh_pk')$$,
+              $$VALUES ('{"tableoid": "public.audit_inh_pk", "id": 1}'::jsonb),
+                       ('{"tableoid": "public.audit_inh_pk_child", "id": 1}')$$,
+              'inheritance with a primary key: the key is table and primary key, one per row');
+SELECT j7599.register('audit_inh_pk_child', line => 'line', units => 'units');
+SELECT is((SELECT row_key FROM j7599.audit('audit_inh_pk_child')), '{"ctid": "(0,1)"}'::jsonb,
+          'inheritance: a child with no children of its own (and no primary key) is keyed as a plain table');
+
+-- ------------------------------- a registered column whose type was changed
+
+-- the enforcing trigger refuses a registered column that no longer has a type
+-- the argument accepts (42804); the audit must not cast it instead
+CREATE FUNCTION pg_temp.sqlstate(sql text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE sql;
+    RETURN '00000';
+EXCEPTION WHEN OTHERS THEN
+    RETURN SQLSTATE;
+END
+$$;
+CREATE TABLE audit_retyped (id int PRIMARY KEY, line text, payer text, dos date, units numeric, days int, tx date);
+SELECT j7599.register('audit_retyped', line => 'line', payer => 'payer', service_date => 'dos', units => 'units',
+                      days_supply => 'days', transplant_date => 'tx');
+INSERT INTO audit_retyped VALUES (1, 'J7507', 'medicare', '2024-03-01', 0, 30, '2020-01-01');
+SELECT j7599.enforce('audit_retyped');
+CREATE TEMP TABLE retyped (col text, typ text, back text, trig text, aud text, summ text, aud_p text, summ_p text);
+CREATE FUNCTION pg_temp.retype(col text, typ text, back text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE format('ALTER TABLE audit_retyped ALTER COLUMN %I TYPE %s USING %I::%s', col, typ, col, typ);
+    INSERT INTO retyped VALUES (col, typ, back,
+        pg_temp.sqlstate($q$INSERT INTO audit_retyped (id, line, units) VALUES (2, 'J7507', 1)$q$),
+        pg_temp.sqlstate($q$SELECT count(*) FROM j7599.audit('audit_retyped')$q$),
+        pg_temp.sqlstate($q$SELECT count(*) FROM j7599.audit_summary('audit_retyped')$q$),
+        pg_temp.sqlstate($q$SET LOCAL client_min_messages = warning; SET LOCAL j7599.audit_progress = on;
+                            SELECT count(*) FROM j7599.audit('audit_retyped')$q$),
+        pg_temp.sqlstate($q$SET LOCAL client_min_messages = warning; SET LOCAL j7599.audit_progress = on;
+                            SELECT count(*) FROM j7599.audit_summary('audit_retyped')$q$));
+    EXECUTE format('ALTER TABLE audit_retyped ALTER COLUMN %I TYPE %s USING %I::%s', col, back, col, back);
+END
+$$;
+SELECT pg_temp.retype('dos', 'timestamp', 'date');
+SELECT pg_temp.retype('tx', 'timestamptz', 'date');
+SELECT pg_temp.retype('units', 'text', 'numeric');
+SELECT pg_temp.retype('units', 'real', 'numeric');
+SELECT pg_temp.retype('days', 'bigint', 'integer');
+SELECT pg_temp.retype('days', 'numeric', 'integer');
+SELECT pg_temp.retype('payer', 'name', 'text');
+SET LOCAL j7599.audit_progress = off;
+SELECT is_empty($$SELECT * FROM retyped WHERE trig <> '42804'$$,
+                'retyped: the enforcing trigger refuses each retyped column with 42804');
+SELECT is_empty($$SELECT * FROM retyped WHERE (aud, summ, aud_p, summ_p) IS DISTINCT FROM (trig, trig, trig, trig)$$,
+                'retyped: audit and audit_summary, with and without progress, raise what the trigger raises');
+SELECT is(pg_temp.sqlstate($q$SELECT count(*) FROM j7599.audit('audit_retyped')$q$), '00000',
+          'retyped: with the columns back to their types, audit runs again');
 
 SELECT * FROM finish();
 ROLLBACK;
