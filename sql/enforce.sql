@@ -69,7 +69,8 @@ SELECT claim_id, line_no, hcpcs, units, dx1, dx2 FROM claim_line ORDER BY claim_
 -- ------------------------------------------------------------------- COPY
 
 -- the third row has a bare 10-digit NDC: the whole COPY is refused (the
--- context names the line of the input)
+-- check runs after the rows are stored, once the input is read, so the
+-- error names no input line: the detail says what is wrong)
 \set SHOW_CONTEXT errors
 COPY claim_line FROM STDIN (FORMAT csv);
 C-200,1,J7599-KX,Medicare,2024-04-01,1,00069-0150-01,12,Z94.0,,"voclosporin 7.9 mg capsule, 3 caps twice daily",2020-01-01
@@ -163,11 +164,53 @@ ALTER TABLE legacy_line VALIDATE CONSTRAINT legacy_line_ok;
 SELECT conname, convalidated FROM pg_constraint WHERE conrelid = 'legacy_line'::regclass AND contype = 'c';
 INSERT INTO legacy_line VALUES (11, 'J7507', 0, NULL, '12', '{Z94.0}');
 
+-- ------------------------------------------- the row as stored, with COPY
+
+-- a line built by a stored generated column, and a BEFORE trigger whose name
+-- sorts after j7599_enforce: the check reads the row as stored
+CREATE TABLE gen_line (
+    id    int,
+    code  text,
+    m1    text,
+    m2    text,
+    hcpcs j7599.hcpcs_line GENERATED ALWAYS AS (j7599.hcpcs_line(code, m1, m2)) STORED,
+    units numeric
+);
+CREATE FUNCTION gen_line_units() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.units = 99 THEN
+        NEW.units := 0;
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER j7599_zz_units BEFORE INSERT OR UPDATE ON gen_line
+    FOR EACH ROW EXECUTE FUNCTION gen_line_units();
+SELECT j7599.register('gen_line', line => 'hcpcs', units => 'units');
+SELECT j7599.enforce('gen_line');
+COPY gen_line (id, code, m1, m2, units) FROM STDIN (FORMAT csv);
+1,J7507,JZ,,1
+2,J7507,JW,JZ,1
+\.
+COPY gen_line (id, code, m1, m2, units) FROM STDIN (FORMAT csv);
+1,J7507,JZ,,1
+3,J7507,JZ,,99
+\.
+COPY gen_line (id, code, m1, m2, units) FROM STDIN (FORMAT csv);
+1,J7507,JZ,,1
+4,J7507,JW,,2
+\.
+SELECT id, hcpcs, units FROM gen_line ORDER BY id;
+UPDATE gen_line SET m2 = 'JZ' WHERE id = 4;
+UPDATE gen_line SET units = 99 WHERE id = 1;
+SELECT id, hcpcs, units FROM gen_line ORDER BY id;
+
 -- ------------------------------------------------------------------ clean up
 
 DELETE FROM j7599.registration
-WHERE tbl IN ('claim_line'::regclass, 'legacy_line'::regclass, 'legacy_history'::regclass);
-DROP TABLE claim_line, legacy_line, legacy_history;
+WHERE tbl IN ('claim_line'::regclass, 'legacy_line'::regclass, 'legacy_history'::regclass, 'gen_line'::regclass);
+DROP TABLE claim_line, legacy_line, legacy_history, gen_line;
+DROP FUNCTION gen_line_units();
 \if :j7599_absent
 DROP EXTENSION j7599;
 \endif

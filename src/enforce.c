@@ -4,21 +4,43 @@
  * Arguments (written by j7599._install_trigger): the minimum severity, then
  * "field=column" pairs naming, by attname, the column that holds each
  * validation argument ("dx=" may repeat).  The columns are resolved to
- * attribute numbers once per relation and statement, so a partition whose
- * columns sit at other positions than its parent's is read correctly.
+ * attribute numbers once per relation and statement, so a partition or an
+ * inheritance child whose columns sit at other positions than its parent's
+ * is read correctly.
+ *
+ * Timing.  j7599.enforce installs it AFTER INSERT OR UPDATE FOR EACH ROW: it
+ * then reads the row as stored, generated columns computed and every BEFORE
+ * trigger applied, and an error still undoes the statement.  An AFTER row
+ * trigger also leaves COPY its batched inserts, which a BEFORE row trigger
+ * turns off.  The function also runs as a BEFORE row trigger (the triggers
+ * of version 1.0 are BEFORE; a mode that sets rows aside needs one) and then
+ * returns the row unchanged.
+ *
+ * Privacy.  The refusal's detail quotes values.  Like PostgreSQL's own
+ * constraint errors (ExecBuildSlotValueDescription), a finding whose message
+ * or source would reveal the value of a column the current user may not
+ * SELECT is reported without them; the rule ids, severities and fields stay.
  */
 #include "postgres.h"
 
+#include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/table.h"
 #include "executor/tuptable.h"
+#include "catalog/indexing.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_inherits.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "utils/rls.h"
 #include "utils/syscache.h"
 
 #include "rules.h"
@@ -330,6 +352,191 @@ row_input(rule_input *in, const enforce_map *map, TupleTableSlot *slot)
 	rules_set_date(&in->transplant_date, d, isnull);
 }
 
+/* ------------------------------------------------ values a reader may see */
+
+#define FB(f)	(1u << (f))
+#define RF_LINE	FB(RULE_FIELD_LINE)
+#define RF_PAYER FB(RULE_FIELD_PAYER)
+#define RF_SD	FB(RULE_FIELD_SERVICE_DATE)
+#define RF_UNITS FB(RULE_FIELD_UNITS)
+#define RF_NDC	FB(RULE_FIELD_NDC)
+#define RF_POS	FB(RULE_FIELD_POS)
+#define RF_DX	FB(RULE_FIELD_DX)
+#define RF_NARR	FB(RULE_FIELD_NARRATIVE)
+#define RF_PA	FB(RULE_FIELD_PRIOR_AUTH)
+#define RF_DAYS	FB(RULE_FIELD_DAYS_SUPPLY)
+#define RF_TX	FB(RULE_FIELD_TRANSPLANT_DATE)
+#define RF_ALL	(FB(RULE_FIELD__COUNT) - 1)
+
+/*
+ * The inputs whose values each rule's message and source may quote or
+ * reveal (src/rules.c): the code and modifiers, dates, units, the payer's
+ * name and the "(via payer)" of a policy source, the drug a narrative
+ * names.  A rule missing here counts as quoting everything.
+ */
+typedef struct rule_reveals
+{
+	uint32		message;
+	uint32		source;
+} rule_reveals;
+
+static const rule_reveals reveals[RULE__COUNT] = {
+	[RULE_LINE_MALFORMED] = {RF_LINE, 0},
+	[RULE_CODE_UNKNOWN] = {RF_LINE | RF_SD, RF_LINE},
+	[RULE_MODIFIER_UNKNOWN] = {RF_LINE, RF_LINE},
+	[RULE_MODIFIER_DUPLICATE] = {RF_LINE, 0},
+	[RULE_MODIFIER_CONFLICT] = {RF_LINE, RF_LINE},
+	[RULE_MODIFIER_NOT_FOR_DRUG] = {RF_LINE, RF_LINE},
+	[RULE_MODIFIER_NEEDS_DOCUMENTATION] = {RF_LINE, RF_LINE},
+	[RULE_UNITS_INVALID] = {RF_UNITS, 0},
+	[RULE_UNITS_MISSING] = {RF_LINE, 0},
+	[RULE_NDC_MALFORMED] = {RF_NDC, 0},
+	[RULE_POS_UNKNOWN] = {RF_POS | RF_SD, RF_POS},
+	[RULE_DX_MALFORMED] = {RF_DX, 0},
+	[RULE_PAYER_MISSING] = {RF_LINE, 0},
+	[RULE_PAYER_UNKNOWN] = {RF_PAYER, 0},
+	[RULE_SERVICE_DATE_MISSING] = {RF_LINE, 0},
+	[RULE_POLICY_UNKNOWN] = {RF_LINE | RF_PAYER | RF_SD, 0},
+	[RULE_NARRATIVE_MISSING] = {RF_LINE | RF_PAYER, RF_PAYER},
+	[RULE_NARRATIVE_INCOMPLETE] = {RF_NARR, RF_PAYER},
+	[RULE_NARRATIVE_TOO_LONG] = {RF_NARR | RF_PAYER, RF_PAYER},
+	[RULE_NDC_MISSING] = {RF_LINE | RF_PAYER, RF_PAYER},
+	[RULE_SPECIFIC_CODE_EXISTS] = {RF_NARR | RF_LINE | RF_SD, RF_NARR | RF_PAYER},
+	[RULE_UNITS_EXCEED_POLICY] = {RF_UNITS | RF_PAYER, RF_PAYER},
+	[RULE_DX_MISSING] = {RF_PAYER, RF_PAYER},
+	[RULE_DX_NOT_COVERED] = {RF_DX | RF_PAYER, RF_PAYER},
+	[RULE_POS_NOT_ALLOWED] = {RF_POS | RF_PAYER, RF_PAYER},
+	[RULE_PRIOR_AUTH_MISSING] = {RF_LINE | RF_PAYER, RF_PAYER},
+	[RULE_WASTE_MODIFIER_MISSING] = {RF_LINE | RF_PAYER, RF_PAYER},
+	[RULE_SUPPLY_DAYS_EXCEEDED] = {RF_DAYS | RF_PAYER, RF_PAYER},
+	[RULE_KX_WITHOUT_TRANSPLANT_DATE] = {RF_SD | RF_TX | RF_PAYER, RF_PAYER},
+	[RULE_KX_SUGGESTED] = {RF_SD | RF_TX | RF_PAYER, RF_PAYER},
+};
+
+/* the rule_field of each trigger argument (dx has no enforce_arg) */
+static const rule_field field_of_arg[EA__COUNT] = {
+	[EA_LINE] = RULE_FIELD_LINE,
+	[EA_PAYER] = RULE_FIELD_PAYER,
+	[EA_SERVICE_DATE] = RULE_FIELD_SERVICE_DATE,
+	[EA_UNITS] = RULE_FIELD_UNITS,
+	[EA_NDC] = RULE_FIELD_NDC,
+	[EA_POS] = RULE_FIELD_POS,
+	[EA_NARRATIVE] = RULE_FIELD_NARRATIVE,
+	[EA_PRIOR_AUTH] = RULE_FIELD_PRIOR_AUTH,
+	[EA_DAYS_SUPPLY] = RULE_FIELD_DAYS_SUPPLY,
+	[EA_TRANSPLANT_DATE] = RULE_FIELD_TRANSPLANT_DATE,
+};
+
+/*
+ * May the user read column attname of relid?  As PostgreSQL decides for its
+ * own error details: no when row-level security applies to the user, else
+ * SELECT on the table or on the column.
+ */
+static bool
+column_readable_in(Oid relid, const char *attname, Oid userid)
+{
+	AttrNumber	attnum;
+
+	if (check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED)
+		return false;
+	if (pg_class_aclcheck(relid, userid, ACL_SELECT) == ACLCHECK_OK)
+		return true;
+	attnum = get_attnum(relid, attname);
+	return attnum != InvalidAttrNumber &&
+		pg_attribute_aclcheck(relid, attnum, userid, ACL_SELECT) == ACLCHECK_OK;
+}
+
+/* the direct parents of relid (partitioned tables and inheritance parents) */
+static List *
+parents_of(Oid relid)
+{
+	Relation	inh = table_open(InheritsRelationId, AccessShareLock);
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tuple;
+	List	   *parents = NIL;
+
+	ScanKeyInit(&key, Anum_pg_inherits_inhrelid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(relid));
+	scan = systable_beginscan(inh, InheritsRelidSeqnoIndexId, true, NULL, 1, &key);
+	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
+		parents = lappend_oid(parents, ((Form_pg_inherits) GETSTRUCT(tuple))->inhparent);
+	systable_endscan(scan);
+	table_close(inh, AccessShareLock);
+	return parents;
+}
+
+/*
+ * May the user read this column of the row?  Yes when it can read it in the
+ * table or in any ancestor (a SELECT on a parent shows its children's rows).
+ */
+static bool
+column_readable(Relation rel, AttrNumber attnum, Oid userid)
+{
+	const char *attname = NameStr(TupleDescAttr(RelationGetDescr(rel), attnum - 1)->attname);
+	List	   *todo = list_make1_oid(RelationGetRelid(rel));
+	List	   *seen = NIL;
+
+	while (todo != NIL)
+	{
+		Oid			relid = linitial_oid(todo);
+
+		todo = list_delete_first(todo);
+		if (list_member_oid(seen, relid))
+			continue;
+		seen = lappend_oid(seen, relid);
+		if (column_readable_in(relid, attname, userid))
+			return true;
+		todo = list_concat(todo, parents_of(relid));
+	}
+	return false;
+}
+
+/* the fields (bits of rule_field) whose mapped columns the user may not read */
+static uint32
+hidden_fields(Relation rel, const enforce_map *map)
+{
+	Oid			userid = GetUserId();
+	uint32		hidden = 0;
+
+	for (int a = 0; a < EA__COUNT; a++)
+		if (map->cols[a].attnum != 0 && !column_readable(rel, map->cols[a].attnum, userid))
+			hidden |= FB(field_of_arg[a]);
+	for (int i = 0; i < map->ndx; i++)
+		if (!column_readable(rel, map->dx[i].attnum, userid))
+			hidden |= RF_DX;
+	return hidden;
+}
+
+/*
+ * The refusal's detail: one line per finding, "severity RULE (field):
+ * message [source: ...]", as rules_append_detail writes it, with the message
+ * and the source of a finding that would reveal a hidden field withheld.
+ */
+static void
+append_detail(StringInfo buf, const rule_findings *f, uint32 hidden)
+{
+	for (int i = 0; i < f->count; i++)
+	{
+		const rule_finding *x = &f->items[i];
+		uint32		msg_mask = reveals[x->rule].message | FB(x->field);
+		uint32		src_mask = reveals[x->rule].source;
+
+		if (reveals[x->rule].message == 0)
+			msg_mask = src_mask = RF_ALL;
+		appendStringInfo(buf, "%s%s %s (%s): %s [source: %s]",
+						 i == 0 ? "" : "\n",
+						 rules_severity_name(x->severity), rules_rule_name(x->rule),
+						 rules_field_name(x->field),
+						 (msg_mask & hidden) ? "message withheld: it would show a column the current user may not read" :
+						 x->message[0] ? x->message : "(no message)",
+						 (src_mask & hidden) ? "withheld" : x->source);
+	}
+	if (f->dropped > 0)
+		appendStringInfo(buf, "%s... and %d more finding%s not shown",
+						 f->count == 0 ? "" : "\n", f->dropped, f->dropped == 1 ? "" : "s");
+}
+
 Datum
 j7599_enforce_trigger(PG_FUNCTION_ARGS)
 {
@@ -345,11 +552,11 @@ j7599_enforce_trigger(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("j7599.enforce_trigger() may only be called as a trigger")));
-	if (!TRIGGER_FIRED_FOR_ROW(td->tg_event) || !TRIGGER_FIRED_BEFORE(td->tg_event) ||
-		TRIGGER_FIRED_BY_DELETE(td->tg_event))
+	if (!TRIGGER_FIRED_FOR_ROW(td->tg_event) || TRIGGER_FIRED_INSTEAD(td->tg_event) ||
+		!(TRIGGER_FIRED_BY_INSERT(td->tg_event) || TRIGGER_FIRED_BY_UPDATE(td->tg_event)))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("j7599.enforce_trigger() must fire BEFORE INSERT OR UPDATE FOR EACH ROW")));
+				 errmsg("j7599.enforce_trigger() must fire AFTER or BEFORE INSERT OR UPDATE FOR EACH ROW")));
 
 	rel = td->tg_relation;
 	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
@@ -391,8 +598,9 @@ j7599_enforce_trigger(PG_FUNCTION_ARGS)
 		initStringInfo(&ids);
 		initStringInfo(&detail);
 		rules_append_ids(&ids, out, map->min);
-		/* the message names what refused the row; the detail lists every finding */
-		rules_append_detail(&detail, out, RULE_SEV_INFO);
+		/* the message names what refused the row; the detail lists every
+		 * finding, without the values the user may not read */
+		append_detail(&detail, out, hidden_fields(rel, map));
 		ereport(ERROR,
 				(errcode(ERRCODE_CHECK_VIOLATION),
 				 errmsg("row of table \"%s\" violates j7599 rules: %s",
@@ -402,5 +610,8 @@ j7599_enforce_trigger(PG_FUNCTION_ARGS)
 						 rules_severity_name(map->min)),
 				 errtable(rel)));
 	}
-	return PointerGetDatum(tup);
+	/* BEFORE: the row goes on unchanged; AFTER: the result is ignored */
+	if (TRIGGER_FIRED_BEFORE(td->tg_event))
+		return PointerGetDatum(tup);
+	return PointerGetDatum(NULL);
 }

@@ -108,12 +108,20 @@ Datum
 hcpcs_line_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			version = pq_getmsgbyte(buf);
+	int			version;
 	const char *rest;
 	int			len;
 	hcpcs_line_parts parts;
 	char		reason[CODES_REASON_MAX];
 
+	/* an empty value has no version byte: say so, not "message underflow" */
+	if (buf->cursor >= buf->len)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary value for type %s", "hcpcs_line"),
+				 errdetail("The value is empty; it must start with the format version byte %d.",
+						   HCPCS_LINE_BINARY_VERSION)));
+	version = pq_getmsgbyte(buf);
 	if (version != HCPCS_LINE_BINARY_VERSION)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),

@@ -92,12 +92,20 @@ Datum
 ndc_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			version = pq_getmsgbyte(buf);
+	int			version;
 	int			len;
 	const char *rest;
 	int64		v;
 	char		reason[CODES_REASON_MAX];
 
+	/* an empty value has no version byte: say so, not "message underflow" */
+	if (buf->cursor >= buf->len)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary value for type %s", "ndc"),
+				 errdetail("The value is empty; it must start with the format version byte %d.",
+						   NDC_BINARY_VERSION)));
+	version = pq_getmsgbyte(buf);
 	if (version != NDC_BINARY_VERSION)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),

@@ -9,7 +9,7 @@
 -- and test/shell/enforce_dump.sh (COPY FROM STDIN cannot run in here).
 BEGIN;
 SET LOCAL search_path = public, j7599;
-SELECT plan(164);
+SELECT plan(201);
 
 -- --------------------------------------------------------------- helpers
 
@@ -200,7 +200,7 @@ SELECT lives_ok($$SELECT j7599.enforce('claims')$$, 'enforce: the owner enforces
 SELECT has_trigger('claims', 'j7599_enforce', 'enforce installs the trigger j7599_enforce');
 SELECT is((SELECT tgtype::int & (1 | 2 | 4 | 8 | 16) FROM pg_trigger
             WHERE tgrelid = 'claims'::regclass AND tgname = 'j7599_enforce'),
-          1 | 2 | 4 | 16, 'the trigger fires BEFORE INSERT OR UPDATE, FOR EACH ROW, not on DELETE');
+          1 | 4 | 16, 'the trigger fires AFTER INSERT OR UPDATE, FOR EACH ROW, not on DELETE');
 SELECT is((SELECT convert_from(substring(tgargs FROM 1 FOR position('\x00'::bytea IN tgargs) - 1), 'UTF8')
              FROM pg_trigger WHERE tgrelid = 'claims'::regclass AND tgname = 'j7599_enforce'),
           'error', 'enforce defaults to the severity error');
@@ -610,6 +610,142 @@ SELECT is((SELECT count(*)::int FROM pg_trigger WHERE tgname = 'j7599_enforce'
           'unenforce: the partitions lose the trigger too');
 SELECT is(pg_temp.state($$INSERT INTO part_claims (id, dos, line, units) VALUES (10, '2025-06-01', 'J7599-JW-JZ', 0)$$),
           '00000', 'unenforce: a bad row passes into a partition again');
+
+-- ------------------------------------- the row as stored: generated columns
+
+-- the line is built from separate columns by a stored generated column
+CREATE TABLE gen_claims (
+    id    int PRIMARY KEY,
+    code  text,
+    m1    text,
+    m2    text,
+    line  j7599.hcpcs_line GENERATED ALWAYS AS (j7599.hcpcs_line(code, m1, m2)) STORED,
+    units numeric
+);
+SELECT j7599.register('gen_claims', line => 'line', units => 'units');
+SELECT j7599.enforce('gen_claims');
+SELECT lives_ok($$INSERT INTO gen_claims (id, code, m1, m2, units) VALUES (1, 'J7507', 'JZ', NULL, 1)$$,
+                'generated line: a clean row is accepted');
+SELECT is(pg_temp.attempt($$INSERT INTO gen_claims (id, code, m1, m2, units) VALUES (2, 'J7507', 'JW', 'JZ', 1)$$)
+          ->> 'message', 'row of table "gen_claims" violates j7599 rules: MODIFIER_CONFLICT',
+          'generated line: the stored value is validated (JW and JZ are refused)');
+SELECT is(pg_temp.state($$UPDATE gen_claims SET m2 = 'JW' WHERE id = 1$$), '23514',
+          'generated line: an UPDATE that makes the generated line bad is refused');
+SELECT is((SELECT line::text FROM gen_claims WHERE id = 1), 'J7507-JZ', '... and the row keeps its line');
+
+-- a partitioned table with a generated line, a partition with another column order
+CREATE TABLE gen_part (
+    id    int,
+    code  text,
+    m1    text,
+    line  j7599.hcpcs_line GENERATED ALWAYS AS (j7599.hcpcs_line(code, m1)) STORED,
+    units numeric
+) PARTITION BY RANGE (id);
+CREATE TABLE gen_part_1 PARTITION OF gen_part FOR VALUES FROM (0) TO (100);
+CREATE TABLE gen_part_2 (units numeric, m1 text, code text, id int,
+                         line j7599.hcpcs_line GENERATED ALWAYS AS (j7599.hcpcs_line(code, m1)) STORED);
+ALTER TABLE gen_part ATTACH PARTITION gen_part_2 FOR VALUES FROM (100) TO (200);
+SELECT j7599.register('gen_part', line => 'line', units => 'units');
+SELECT j7599.enforce('gen_part');
+SELECT lives_ok($$INSERT INTO gen_part (id, code, m1, units) VALUES (1, 'J7507', 'JZ', 1), (101, 'J7507', 'JZ', 1)$$,
+                'generated line, partitioned: clean rows into both partitions are accepted');
+SELECT is(pg_temp.attempt($$INSERT INTO gen_part (id, code, m1, units) VALUES (2, 'J7507', 'JZ-JW', 1)$$) ->> 'state',
+          '22P02', 'generated line, partitioned: a malformed modifier fails in the generation expression');
+SELECT is(pg_temp.state($$UPDATE gen_part SET m1 = 'JW' WHERE id = 101$$), '00000',
+          'generated line, partitioned: a clean UPDATE passes');
+SELECT is(pg_temp.state($$INSERT INTO gen_part (id, code, m1, units) VALUES (103, 'J7507', 'GA', 0)$$), '23514',
+          'generated line, partitioned: a bad row routed to the attached partition is refused');
+SELECT is(pg_temp.state($$UPDATE gen_part SET id = 150, m1 = NULL, units = 0 WHERE id = 1$$), '23514',
+          'generated line, partitioned: an UPDATE moving a bad row to another partition is refused');
+
+-- ------------------------------------------- the row as stored: BEFORE triggers
+
+-- a user BEFORE trigger whose name sorts after j7599_enforce rewrites the row
+CREATE TABLE late_claims (id int PRIMARY KEY, line text, units numeric);
+CREATE FUNCTION pg_temp.rewrite_line() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.line = 'J7507-JZ' THEN
+        NEW.line := 'J7507-JW-JZ';
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER j7599_zz_rewrite BEFORE INSERT OR UPDATE ON late_claims
+    FOR EACH ROW EXECUTE FUNCTION pg_temp.rewrite_line();
+SELECT j7599.register('late_claims', line => 'line', units => 'units');
+SELECT j7599.enforce('late_claims');
+SELECT ok('j7599_enforce' < 'j7599_zz_rewrite'::text COLLATE "C", 'the user trigger''s name sorts after j7599_enforce');
+SELECT is(pg_temp.attempt($$INSERT INTO late_claims VALUES (1, 'J7507-JZ', 1)$$) ->> 'message',
+          'row of table "late_claims" violates j7599 rules: MODIFIER_CONFLICT',
+          'a later BEFORE trigger''s rewrite of the line is validated (INSERT)');
+SELECT lives_ok($$INSERT INTO late_claims VALUES (2, 'J7507-JW', 1)$$, '... a row it leaves alone is accepted');
+SELECT is(pg_temp.state($$UPDATE late_claims SET line = 'J7507-JZ' WHERE id = 2$$), '23514',
+          'a later BEFORE trigger''s rewrite of the line is validated (UPDATE)');
+SELECT is((SELECT string_agg(id || ':' || line, ',' ORDER BY id) FROM late_claims), '2:J7507-JW',
+          '... and no rewritten bad row is stored');
+
+-- --------------------------------------------- plain inheritance children
+
+CREATE TABLE inh_claims (id int, line text, payer text, dos date, units numeric, dx text[]);
+CREATE TABLE inh_child () INHERITS (inh_claims);
+SELECT j7599.register('inh_claims', line => 'line', payer => 'payer', service_date => 'dos', units => 'units',
+                      dx => '{dx}');
+SELECT lives_ok($$SELECT j7599.enforce('inh_claims')$$, 'inheritance: enforce a table with a child');
+SELECT has_trigger('inh_child', 'j7599_enforce', 'inheritance: the existing child has the trigger');
+SELECT lives_ok($$INSERT INTO inh_child VALUES (1, 'J7507', NULL, NULL, 1, NULL)$$,
+                'inheritance: a clean row into the child is accepted');
+SELECT is(pg_temp.attempt($$INSERT INTO inh_child VALUES (2, 'J7507-JW-JZ', NULL, NULL, 1, NULL)$$) ->> 'message',
+          'row of table "inh_child" violates j7599 rules: MODIFIER_CONFLICT',
+          'inheritance: a bad row into the existing child is refused');
+SELECT is(pg_temp.state($$UPDATE inh_claims SET units = 0 WHERE id = 1$$), '23514',
+          'inheritance: an UPDATE through the parent of a child''s row is checked');
+-- created later, and a grandchild
+CREATE TABLE inh_later (note text) INHERITS (inh_claims);
+SELECT has_trigger('inh_later', 'j7599_enforce', 'inheritance: a child created afterwards (INHERITS) has it');
+SELECT is(pg_temp.state($$INSERT INTO inh_later (id, line, units) VALUES (3, 'J7507', 0)$$), '23514',
+          'inheritance: a bad row into the child created afterwards is refused');
+CREATE TABLE inh_grandchild () INHERITS (inh_later);
+SELECT has_trigger('inh_grandchild', 'j7599_enforce', 'inheritance: a grandchild created afterwards has it');
+SELECT is(pg_temp.state($$INSERT INTO inh_grandchild (id, line, units) VALUES (4, 'J7507-JW-JZ', 1)$$), '23514',
+          'inheritance: a bad row into the grandchild is refused');
+-- ALTER TABLE ... INHERIT, columns in another order and an extra one
+CREATE TABLE inh_attached (extra text, units numeric, dx text[], dos date, payer text, line text, id int);
+CREATE TABLE inh_attached_child () INHERITS (inh_attached);
+SELECT hasnt_trigger('inh_attached', 'j7599_enforce', 'inheritance: a table that inherits nothing has no trigger');
+ALTER TABLE inh_attached INHERIT inh_claims;
+SELECT has_trigger('inh_attached', 'j7599_enforce', 'inheritance: a table that inherits afterwards (INHERIT) has it');
+SELECT has_trigger('inh_attached_child', 'j7599_enforce', '... and so has its own child');
+SELECT is(pg_temp.attempt($$INSERT INTO inh_attached (id, line, units) VALUES (5, 'J7507', 0)$$) ->> 'message',
+          'row of table "inh_attached" violates j7599 rules: UNITS_INVALID',
+          'inheritance: the table that inherits afterwards reads its columns by name');
+SELECT is(pg_temp.state($$INSERT INTO inh_attached_child (id, line, units) VALUES (7, 'J7507-JW-JZ', 1)$$), '23514',
+          'inheritance: a bad row into its child is refused');
+-- the children are enforced through the parent
+SELECT throws_ok($$SELECT j7599.enforce('inh_child', 'warning')$$, '55000',
+                 'table public.inh_child is enforced through public.inh_claims',
+                 'enforce: an inheritance child enforced through its parent is refused with 55000');
+SELECT throws_ok($$SELECT j7599.unenforce('inh_grandchild')$$, '55000',
+                 'table public.inh_grandchild is enforced through public.inh_claims',
+                 'unenforce: an inheritance grandchild enforced through its ancestor is refused with 55000');
+SELECT is(j7599._enforced_severity('inh_child'), NULL, 'a child has no enforcement of its own');
+-- the parent enforced again at another severity: every descendant follows
+SELECT lives_ok($$SELECT j7599.enforce('inh_claims', 'warning')$$, 'inheritance: enforce the parent again at warning');
+SELECT is((SELECT count(*)::int FROM pg_trigger
+            WHERE tgname = 'j7599_enforce' AND tgrelid IN ('inh_child'::regclass, 'inh_later'::regclass,
+                  'inh_grandchild'::regclass, 'inh_attached'::regclass, 'inh_attached_child'::regclass)
+              AND j7599._enforce_trigger_args(tgrelid) = j7599._enforce_trigger_args('inh_claims')
+              AND (j7599._enforce_trigger_args(tgrelid))[1] = 'warning'), 5,
+          'inheritance: every descendant carries the parent''s new trigger');
+SELECT lives_ok($$SELECT j7599.unenforce('inh_claims')$$, 'unenforce: a table with inheritance children');
+SELECT is((SELECT count(*)::int FROM pg_trigger
+            WHERE tgname = 'j7599_enforce' AND tgrelid IN ('inh_claims'::regclass, 'inh_child'::regclass,
+                  'inh_later'::regclass, 'inh_grandchild'::regclass, 'inh_attached'::regclass,
+                  'inh_attached_child'::regclass)), 0,
+          'unenforce: the descendants lose the trigger too');
+SELECT is(pg_temp.state($$INSERT INTO inh_child VALUES (8, 'J7507-JW-JZ', NULL, NULL, 0, NULL)$$), '00000',
+          'unenforce: a bad row passes into a child again');
+CREATE TABLE inh_unenforced () INHERITS (inh_claims);
+SELECT hasnt_trigger('inh_unenforced', 'j7599_enforce', 'a child of a table that is not enforced gets no trigger');
 
 -- ------------------------------------------------------- many dx columns
 
