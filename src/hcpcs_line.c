@@ -67,7 +67,7 @@ line_parse_or_report(const char *s, size_t len, uint64 *out, Node *escontext)
 			errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 			errmsg("invalid input syntax for type %s: \"%s\"", "hcpcs_line",
 				   pnstrdup(s, len)),
-			errdetail("%s", reason),
+			errdetail_reason(reason),
 			errhint(HCPCS_LINE_HINT));
 	return false;
 }
@@ -133,7 +133,7 @@ hcpcs_line_recv(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid binary value for type %s", "hcpcs_line"),
-				 errdetail("%s", reason)));
+				 errdetail_reason(reason)));
 	PG_RETURN_HCPCS_LINE(hcpcs_pack(&parts));
 }
 
@@ -258,7 +258,7 @@ hcpcs_line_make(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid input syntax for type %s: \"%s\"", "hcpcs_line", shown.data),
-				 errdetail("%s", reason),
+				 errdetail_reason(reason),
 				 errhint("Give the code and each modifier separately, such as hcpcs_line('J7599', 'JZ', 'KX'); NULL or blank modifiers are skipped.")));
 	parts.nmods = given;
 	PG_RETURN_HCPCS_LINE(hcpcs_pack(&parts));

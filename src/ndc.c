@@ -53,7 +53,7 @@ ndc_parse_or_report(const char *s, size_t len, int64 *out, Node *escontext)
 	errsave(escontext,
 			errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 			errmsg("invalid input syntax for type %s: \"%s\"", "ndc", pnstrdup(s, len)),
-			errdetail("%s", reason),
+			errdetail_reason(reason),
 			errhint(NDC_HINT));
 	return false;
 }
@@ -117,7 +117,7 @@ ndc_recv(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid binary value for type %s", "ndc"),
-				 errdetail("%s", reason)));
+				 errdetail_reason(reason)));
 	PG_RETURN_NDC(v);
 }
 

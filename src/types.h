@@ -23,6 +23,9 @@
 #define PG_GETARG_NDC(n)			DatumGetNdc(PG_GETARG_DATUM(n))
 #define PG_RETURN_NDC(v)			return NdcGetDatum(v)
 
+/* errdetail() of a parser's failure reason, as a sentence (src/errors.c) */
+extern int	errdetail_reason(const char *reason);
+
 /* unpack a stored line, raising XX001 when it is not a valid packing */
 extern void hcpcs_line_unpack_or_error(uint64 v, hcpcs_line_parts *parts);
 
