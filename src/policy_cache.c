@@ -22,16 +22,24 @@
  */
 #include "postgres.h"
 
+#include "access/parallel.h"
 #include "access/xact.h"
+#include "access/xlog.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "miscadmin.h"
+#include "storage/proc.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/rel.h"
 #include "utils/snapmgr.h"
+#include "utils/syscache.h"
 #include "utils/timestamp.h"
 
 #include "policy_cache.h"
@@ -60,10 +68,35 @@ typedef struct pc_key_entry
 	int			payer;			/* index; -1: two payer ids share the key */
 } pc_key_entry;
 
+/*
+ * The other sessions' transactions a snapshot sees: enough of it to tell
+ * whether another snapshot sees exactly the same ones.
+ */
+typedef struct pc_snapshot_id
+{
+	TransactionId xmin;
+	TransactionId xmax;
+	uint64		completions;	/* snapXactCompletionCount; 0: unknown */
+	uint32		xcnt;
+	int32		subxcnt;
+	bool		suboverflowed;
+	TransactionId *xip;
+	TransactionId *subxip;
+} pc_snapshot_id;
+
 struct pc_cache
 {
 	MemoryContext cxt;
-	uint64		seen_inval;		/* invalidation count when loading began */
+	uint64		seen_inval;		/* invalidations the data includes */
+
+	/*
+	 * bound: the snapshot the cache was read with may miss a committed change
+	 * of the reference tables, so the cache serves only queries whose
+	 * snapshot sees what that one saw (the rest of the statement, or of a
+	 * REPEATABLE READ transaction), and is read again after.
+	 */
+	bool		bound;
+	pc_snapshot_id read_with;
 
 	int			ncodes;
 	pc_code    *codes;
@@ -135,8 +168,58 @@ static MemoryContext loading_cxt = NULL;
 static uint64 inval_count = 0;
 static bool callback_registered = false;
 static Oid	watched[N_TABLES];
-static TimestampTz last_statement = 0;
 static int64 loads = 0;
+
+/* seen_inval of a cache that must be read again */
+#define SEEN_NOTHING PG_UINT64_MAX
+
+/* the query pc_get() last served: a new one takes in invalidations */
+static TimestampTz last_statement = 0;
+static LocalTransactionId last_lxid = InvalidLocalTransactionId;
+static Snapshot last_snapshot = NULL;
+static uint64 last_completions = 0;
+
+/* the last (sub)transaction that recorded a change of the reference tables */
+static LocalTransactionId bumped_lxid = InvalidLocalTransactionId;
+static SubTransactionId bumped_subxid = InvalidSubTransactionId;
+
+/* the last command that sent a relcache invalidation for a reference table */
+static LocalTransactionId inval_lxid = InvalidLocalTransactionId;
+static SubTransactionId inval_subxid = InvalidSubTransactionId;
+static CommandId inval_cid = InvalidCommandId;
+static Oid	inval_relid = InvalidOid;
+
+#if PG_VERSION_NUM >= 170000
+#define MY_LXID (MyProc->vxid.lxid)
+#else
+#define MY_LXID (MyProc->lxid)
+#endif
+
+/*
+ * The search_path every query of this file runs under, whatever the
+ * caller's: pg_catalog, then temporary objects (tables and types only;
+ * functions and operators are never looked up there).  The query texts name
+ * every function, operator and collation with its schema as well.
+ */
+#define SAFE_SEARCH_PATH "pg_catalog, pg_temp"
+
+/* pins search_path until unpin_search_path(); an error unwinds it too */
+static int
+pin_search_path(void)
+{
+	int			nestlevel = NewGUCNestLevel();
+
+	(void) set_config_option("search_path", SAFE_SEARCH_PATH,
+							 PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	return nestlevel;
+}
+
+static void
+unpin_search_path(int nestlevel)
+{
+	AtEOXact_GUC(true, nestlevel);
+}
 
 /* ------------------------------------------------------------- keys */
 
@@ -300,7 +383,11 @@ col_range(SPITupleTable *t, uint64 row, int colno)
 }
 
 #define RANGE_COLS(c) \
-	"lower(" c "), upper(" c "), lower_inc(" c "), upper_inc(" c ")"
+	"pg_catalog.lower(" c "), pg_catalog.upper(" c "), " \
+	"pg_catalog.lower_inc(" c "), pg_catalog.upper_inc(" c ")"
+
+/* text concatenation, whatever operators other schemas define */
+#define CAT " OPERATOR(pg_catalog.||) "
 
 static int
 cmp_code(const void *a, const void *b)
@@ -370,11 +457,13 @@ static void
 load_codes(pc_cache *c, Snapshot snap)
 {
 	SPITupleTable *t = run_query(
-		"SELECT code, is_noc, code_set || ' ' || code_set_version, "
+		"SELECT code, is_noc, code_set" CAT "' '::pg_catalog.text" CAT "code_set_version, "
 		RANGE_COLS("valid") " FROM j7599.hcpcs_code", snap);
 	SPITupleTable *lt = run_query(
-		"SELECT coalesce(string_agg(l, ' / ' ORDER BY l), 'CMS HCPCS Level II') FROM "
-		"(SELECT DISTINCT code_set || ' ' || code_set_version AS l FROM j7599.hcpcs_code) s",
+		"SELECT coalesce(pg_catalog.string_agg(l, ' / '::pg_catalog.text ORDER BY l), "
+		"'CMS HCPCS Level II'::pg_catalog.text) FROM "
+		"(SELECT DISTINCT code_set" CAT "' '::pg_catalog.text" CAT "code_set_version AS l "
+		"FROM j7599.hcpcs_code) s",
 		snap);
 	MemoryContext old = MemoryContextSwitchTo(c->cxt);
 	const char *labels[16];
@@ -425,9 +514,12 @@ load_modifiers(pc_cache *c, Snapshot snap)
 	SPITupleTable *t = run_query(
 		"SELECT modifier, drug_line, description, source FROM j7599.modifier", snap);
 	SPITupleTable *lt = run_query(
-		"SELECT coalesce(string_agg(l, ' / ' ORDER BY l), 'HCPCS and CPT modifiers') FROM "
-		"(SELECT DISTINCT code_set || CASE WHEN code_set_version IN ('', 'unversioned') "
-		"THEN '' ELSE ' ' || code_set_version END AS l FROM j7599.modifier) s", snap);
+		"SELECT coalesce(pg_catalog.string_agg(l, ' / '::pg_catalog.text ORDER BY l), "
+		"'HCPCS and CPT modifiers'::pg_catalog.text) FROM "
+		"(SELECT DISTINCT code_set" CAT "CASE WHEN code_set_version OPERATOR(pg_catalog.=) "
+		"ANY ('{\"\",unversioned}'::pg_catalog.text[]) "
+		"THEN ''::pg_catalog.text ELSE ' '::pg_catalog.text" CAT "code_set_version END AS l "
+		"FROM j7599.modifier) s", snap);
 	SPITupleTable *ct = run_query(
 		"SELECT modifier_a, modifier_b, reason, source FROM j7599.modifier_conflict", snap);
 	MemoryContext old = MemoryContextSwitchTo(c->cxt);
@@ -515,7 +607,7 @@ load_drugs(pc_cache *c, Snapshot snap)
 {
 	SPITupleTable *t = run_query(
 		"SELECT drug, code, source FROM j7599.drug_code "
-		"ORDER BY drug COLLATE \"C\", code COLLATE \"C\"", snap);
+		"ORDER BY drug COLLATE pg_catalog.\"C\", code COLLATE pg_catalog.\"C\"", snap);
 	MemoryContext old = MemoryContextSwitchTo(c->cxt);
 	uint64		i;
 	int			n = 0;
@@ -639,7 +731,8 @@ static void
 load_payers(pc_cache *c, Snapshot snap)
 {
 	SPITupleTable *t = run_query(
-		"SELECT payer_id, name, parent_id FROM j7599.payer ORDER BY payer_id COLLATE \"C\"",
+		"SELECT payer_id, name, parent_id FROM j7599.payer "
+		"ORDER BY payer_id COLLATE pg_catalog.\"C\"",
 		snap);
 	SPITupleTable *at = run_query(
 		"SELECT alias, payer_id FROM j7599.payer_alias", snap);
@@ -756,13 +849,16 @@ load_policies(pc_cache *c, Snapshot snap)
 		"requires_prior_auth, dx_required, pos_allowed, "		/* 11-13 */
 		"max_units, supply_days_max, waste_modifier_required, "	/* 14-16 */
 		"kx_rule, bill_to, source, confidence, "				/* 17-20 */
-		"array_to_string(dx_required, ', '), "				/* 21 */
-		"array_to_string(pos_allowed, ', '), "				/* 22 */
-		"max_units::text, "									/* 23 */
-		"CASE WHEN max_units IS NULL OR max_units = 'NaN' THEN NULL "
-		"     WHEN max_units >= 9223372036854775807 THEN 9223372036854775807 "
-		"     WHEN max_units <= -9223372036854775808 THEN -9223372036854775808 "
-		"     ELSE floor(max_units)::int8 END "				/* 24 */
+		"pg_catalog.array_to_string(dx_required, ', '::pg_catalog.text), "	/* 21 */
+		"pg_catalog.array_to_string(pos_allowed, ', '::pg_catalog.text), "	/* 22 */
+		"max_units::pg_catalog.text, "							/* 23 */
+		"CASE WHEN max_units IS NULL "
+		"       OR max_units OPERATOR(pg_catalog.=) 'NaN'::pg_catalog.numeric THEN NULL "
+		"     WHEN max_units OPERATOR(pg_catalog.>=) '9223372036854775807'::pg_catalog.numeric "
+		"     THEN '9223372036854775807'::pg_catalog.int8 "
+		"     WHEN max_units OPERATOR(pg_catalog.<=) '-9223372036854775808'::pg_catalog.numeric "
+		"     THEN '-9223372036854775808'::pg_catalog.int8 "
+		"     ELSE pg_catalog.floor(max_units)::pg_catalog.int8 END "	/* 24 */
 		"FROM j7599.policy", snap);
 	MemoryContext old = MemoryContextSwitchTo(c->cxt);
 	uint64		i;
@@ -925,14 +1021,91 @@ mark_drug_codes(pc_cache *c)
 	}
 }
 
+/* the reference tables' schema, or an error saying how to repair it */
+static Oid
+j7599_namespace(void)
+{
+	return get_namespace_oid("j7599", false);
+}
+
+/* j7599._reference_version, or InvalidOid before the 1.1 upgrade */
+static Oid
+version_relid(void)
+{
+	return get_relname_relid("_reference_version", j7599_namespace());
+}
+
+/*
+ * The changes recorded in j7599._reference_version that snap sees: one line
+ * per transaction that changed a reference table and is not yet forgotten.
+ * Two snapshots with the same answer see the same reference data.
+ */
+static char *
+read_version(Snapshot snap)
+{
+	SPITupleTable *t = run_query(
+		"SELECT coalesce(pg_catalog.string_agg(xid::pg_catalog.text, ','::pg_catalog.text "
+		"ORDER BY xid), ''::pg_catalog.text) FROM j7599._reference_version", snap);
+
+	return col_text(t, 0, 1);
+}
+
 static void
-load(void)
+snapshot_id_set(pc_snapshot_id *id, Snapshot s, MemoryContext cxt)
+{
+	id->xmin = s->xmin;
+	id->xmax = s->xmax;
+	id->completions = s->snapXactCompletionCount;
+	id->xcnt = s->xcnt;
+	id->subxcnt = s->subxcnt;
+	id->suboverflowed = s->suboverflowed;
+	id->xip = MemoryContextAlloc(cxt, sizeof(TransactionId) * Max(s->xcnt, 1));
+	if (s->xcnt > 0)
+		memcpy(id->xip, s->xip, sizeof(TransactionId) * s->xcnt);
+	id->subxip = MemoryContextAlloc(cxt, sizeof(TransactionId) * Max(s->subxcnt, 1));
+	if (s->subxcnt > 0)
+		memcpy(id->subxip, s->subxip, sizeof(TransactionId) * s->subxcnt);
+}
+
+/* does s see the same transactions of other sessions as the one of id? */
+static bool
+snapshot_id_matches(const pc_snapshot_id *id, Snapshot s)
+{
+	if (s == NULL || s->snapshot_type != SNAPSHOT_MVCC ||
+		s->xmin != id->xmin || s->xmax != id->xmax)
+		return false;
+	/* built while no transaction with an xid ended: the same view */
+	if (id->completions != 0 && s->snapXactCompletionCount == id->completions)
+		return true;
+	return s->xcnt == id->xcnt && s->subxcnt == id->subxcnt &&
+		s->suboverflowed == id->suboverflowed &&
+		(s->xcnt == 0 || memcmp(s->xip, id->xip, sizeof(TransactionId) * s->xcnt) == 0) &&
+		(s->subxcnt <= 0 || memcmp(s->subxip, id->subxip, sizeof(TransactionId) * s->subxcnt) == 0);
+}
+
+/*
+ * Reads the eight tables with the snapshot of the query being run (the one
+ * a STABLE function would see: the statement's in READ COMMITTED, the
+ * transaction's in REPEATABLE READ), so that the leader and the workers of a
+ * parallel query, which share that snapshot, read the same data.
+ *
+ * That snapshot may miss a change whose invalidation has already arrived
+ * (committed after the snapshot was taken).  A cache read so must not
+ * outlive the snapshot: j7599._reference_version, to which every change of
+ * a reference table adds its transaction id, is read with the loading
+ * snapshot and with the latest one; when they differ, the cache is bound to
+ * the loading snapshot (see pc_get).
+ */
+static void
+load(Snapshot active)
 {
 	MemoryContext cxt;
 	pc_cache   *c;
 	Snapshot	snap;
 	uint64		started = inval_count;
 	Oid			nsp;
+	Oid			vrel;
+	int			nestlevel;
 	int			i;
 
 	if (loading_cxt != NULL)
@@ -942,7 +1115,7 @@ load(void)
 		loading_cxt = NULL;
 	}
 
-	nsp = get_namespace_oid("j7599", false);
+	nsp = j7599_namespace();
 	for (i = 0; i < N_TABLES; i++)
 	{
 		watched[i] = get_relname_relid(table_names[i], nsp);
@@ -952,6 +1125,7 @@ load(void)
 					 errmsg("relation \"j7599.%s\" does not exist", table_names[i]),
 					 errhint("Reinstall the extension: DROP EXTENSION j7599; CREATE EXTENSION j7599;")));
 	}
+	vrel = version_relid();
 
 	cxt = AllocSetContextCreate(CacheMemoryContext, "j7599 reference cache",
 								ALLOCSET_DEFAULT_SIZES);
@@ -962,22 +1136,66 @@ load(void)
 	for (i = 0; i < PAYER_MEMO_SLOTS; i++)
 		c->payer_memo[i].len = -1;
 
-	if (IsInParallelMode() || !ActiveSnapshotSet())
-		snap = ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot();
-	else
-		snap = GetLatestSnapshot();
-	snap = RegisterSnapshot(snap);
+	snap = RegisterSnapshot(active != NULL ? active : GetTransactionSnapshot());
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "j7599: SPI_connect failed");
+	nestlevel = pin_search_path();
 	load_codes(c, snap);
 	load_modifiers(c, snap);
 	load_pos(c, snap);
 	load_drugs(c, snap);
 	load_payers(c, snap);
 	load_policies(c, snap);
+
+	if (IsParallelWorker())
+	{
+		/* lives for one query of the leader, with the leader's snapshot */
+	}
+	else if (IsInParallelMode())
+	{
+		/* no new snapshot can be taken: keep the cache to this snapshot */
+		c->bound = true;
+	}
+	else
+	{
+		/*
+		 * Every invalidation taken in so far (during this load too) comes
+		 * from a commit the latest snapshot sees.
+		 */
+		uint64		seen = inval_count;
+		Snapshot	latest = RegisterSnapshot(GetLatestSnapshot());
+
+		if (OidIsValid(vrel) && !RecoveryInProgress())
+		{
+			char	   *mine = read_version(snap);
+			char	   *now = read_version(latest);
+
+			c->bound = strcmp(mine ? mine : "", now ? now : "") != 0;
+		}
+		else
+		{
+			/*
+			 * No record of changes (a hot standby cannot read the unlogged
+			 * table; a 1.0 schema has none): any transaction ended since
+			 * the loading snapshot may have changed the tables.
+			 */
+			c->bound = !snapshot_id_matches(&(pc_snapshot_id) {
+				.xmin = snap->xmin, .xmax = snap->xmax,
+				.completions = snap->snapXactCompletionCount,
+				.xcnt = snap->xcnt, .subxcnt = snap->subxcnt,
+				.suboverflowed = snap->suboverflowed,
+				.xip = snap->xip, .subxip = snap->subxip}, latest);
+		}
+		UnregisterSnapshot(latest);
+		c->seen_inval = seen;
+	}
+	if (c->bound)
+		snapshot_id_set(&c->read_with, snap, cxt);
+
 	build_segments(c);
 	mark_drug_codes(c);
+	unpin_search_path(nestlevel);
 	SPI_finish();
 	UnregisterSnapshot(snap);
 
@@ -989,9 +1207,28 @@ load(void)
 	loads++;
 }
 
+/*
+ * A query pc_get() has not served yet (another snapshot, statement or
+ * transaction): take in what other sessions committed, and drop a cache
+ * bound to a snapshot this query does not share.
+ */
+static void
+new_query(Snapshot active, TimestampTz ts)
+{
+	last_statement = ts;
+	last_lxid = MY_LXID;
+	last_snapshot = active;
+	last_completions = active != NULL ? active->snapXactCompletionCount : 0;
+	AcceptInvalidationMessages();
+	if (current != NULL && current->bound &&
+		!snapshot_id_matches(&current->read_with, active))
+		current->seen_inval = SEEN_NOTHING;
+}
+
 pc_cache *
 pc_get(void)
 {
+	Snapshot	active = ActiveSnapshotSet() ? GetActiveSnapshot() : NULL;
 	TimestampTz ts = GetCurrentStatementStartTimestamp();
 
 	if (!callback_registered)
@@ -999,15 +1236,95 @@ pc_get(void)
 		CacheRegisterRelcacheCallback(relcache_callback, (Datum) 0);
 		callback_registered = true;
 	}
-	if (ts != last_statement)
-	{
-		/* once per statement: take in what other sessions committed */
-		last_statement = ts;
-		AcceptInvalidationMessages();
-	}
-	if (current == NULL || current->seen_inval != inval_count)
-		load();
+	if (unlikely(active != last_snapshot || ts != last_statement ||
+				 MY_LXID != last_lxid ||
+				 (active != NULL && active->snapXactCompletionCount != last_completions)))
+		new_query(active, ts);
+	if (unlikely(current == NULL || current->seen_inval != inval_count))
+		load(active);
 	return current;
+}
+
+/* ------------------------------------------------------------ changes */
+
+/*
+ * Adds this transaction to j7599._reference_version, once per
+ * (sub)transaction, as the table's owner (the caller may write a reference
+ * table without any right on it).  In READ COMMITTED it also forgets the
+ * transactions every snapshot already sees, skipping rows another session
+ * is forgetting; a REPEATABLE READ transaction leaves that to the next one,
+ * as its delete could conflict with another's.
+ */
+static void
+record_change(void)
+{
+	Oid			vrel;
+	HeapTuple	tup;
+	Oid			owner;
+	Oid			save_userid;
+	int			save_sec;
+	int			nestlevel;
+	int			rc;
+
+	if (bumped_lxid == MY_LXID && bumped_subxid == GetCurrentSubTransactionId())
+		return;
+	vrel = version_relid();
+	if (OidIsValid(vrel))
+	{
+		tup = SearchSysCache1(RELOID, ObjectIdGetDatum(vrel));
+		if (!HeapTupleIsValid(tup))
+			elog(ERROR, "j7599: cache lookup failed for relation %u", vrel);
+		owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
+		ReleaseSysCache(tup);
+
+		GetUserIdAndSecContext(&save_userid, &save_sec);
+		SetUserIdAndSecContext(owner, save_sec | SECURITY_LOCAL_USERID_CHANGE |
+							   SECURITY_RESTRICTED_OPERATION);
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "j7599: SPI_connect failed");
+		nestlevel = pin_search_path();
+		rc = SPI_execute("INSERT INTO j7599._reference_version (xid) "
+						 "VALUES (pg_catalog.pg_current_xact_id()) ON CONFLICT (xid) DO NOTHING",
+						 false, 0);
+		if (rc != SPI_OK_INSERT)
+			elog(ERROR, "j7599: could not record a change of the reference tables: %s",
+				 SPI_result_code_string(rc));
+		if (!IsolationUsesXactSnapshot())
+		{
+			rc = SPI_execute("DELETE FROM j7599._reference_version WHERE ctid OPERATOR(pg_catalog.=) ANY "
+							 "(ARRAY(SELECT v.ctid FROM j7599._reference_version AS v "
+							 "WHERE v.xid OPERATOR(pg_catalog.<) "
+							 "pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot()) "
+							 "FOR UPDATE SKIP LOCKED))",
+							 false, 0);
+			if (rc != SPI_OK_DELETE)
+				elog(ERROR, "j7599: could not forget old changes of the reference tables: %s",
+					 SPI_result_code_string(rc));
+		}
+		unpin_search_path(nestlevel);
+		SPI_finish();
+		SetUserIdAndSecContext(save_userid, save_sec);
+	}
+	bumped_lxid = MY_LXID;
+	bumped_subxid = GetCurrentSubTransactionId();
+}
+
+void
+pc_reference_changed(Relation rel)
+{
+	CommandId	cid = GetCurrentCommandId(false);
+	SubTransactionId subxid = GetCurrentSubTransactionId();
+
+	/* a row trigger fires for every row: once per table and command is enough */
+	if (inval_lxid == MY_LXID && inval_subxid == subxid && inval_cid == cid &&
+		inval_relid == RelationGetRelid(rel))
+		return;
+	CacheInvalidateRelcache(rel);
+	record_change();
+	inval_lxid = MY_LXID;
+	inval_subxid = subxid;
+	inval_cid = cid;
+	inval_relid = RelationGetRelid(rel);
 }
 
 /* ----------------------------------------------------------- lookups */

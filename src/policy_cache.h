@@ -9,13 +9,27 @@
  *
  * Freshness.  A statement trigger, j7599._reference_changed(), on each of the
  * eight tables sends a relcache invalidation for its table after any INSERT,
- * UPDATE, DELETE or TRUNCATE.  PostgreSQL delivers it to this backend at the
- * end of the command and to the others at commit; a relcache callback marks
- * the cache stale when one of the eight tables (or everything) is
- * invalidated.  pc_get() accepts pending invalidations once per statement and
- * reloads a stale cache, so the statement after a change sees it, in this
- * session or another.  The cache is read with the latest snapshot (like the
- * catalog caches), or with the active one inside a parallel query.
+ * UPDATE, DELETE or TRUNCATE; it is enabled ALWAYS, so it fires under
+ * session_replication_role = replica too, and a row trigger enabled REPLICA
+ * does the same for logical replication's apply, which fires no statement
+ * triggers.  PostgreSQL delivers the invalidation to this backend at the end
+ * of the command and to the others at commit; a relcache callback marks the
+ * cache stale when one of the eight tables (or everything) is invalidated.
+ * pc_get() accepts pending invalidations once per query and reloads a stale
+ * cache, so the statement after a change sees it, in this session or
+ * another.
+ *
+ * Snapshot.  The cache is read with the snapshot of the query that needs it,
+ * the one a STABLE function sees: the statement's in READ COMMITTED, the
+ * transaction's in REPEATABLE READ and SERIALIZABLE.  The leader and the
+ * workers of a parallel query share it, so they read the same data.  When
+ * that snapshot misses a committed change (j7599._reference_version tells),
+ * the cache serves only queries that see what it saw, and is read again
+ * after.
+ *
+ * Every query here runs with search_path = pg_catalog, pg_temp and names
+ * every function and operator with its schema: no object of another schema
+ * is ever called, whatever the caller's search_path.
  *
  * Policy resolution follows j7599.policy_for (23_policy_functions.sql): the
  * payer is found by payer id, then by a payer id with the same payer_key
@@ -245,6 +259,16 @@ extern const pc_payer *pc_payer_get(const pc_cache *c, int index);
  */
 extern const pc_resolved *pc_policy_resolve(const pc_cache *c, int payer,
 											uint32 code, DateADT d);
+
+/*
+ * A reference table changed (the triggers j7599._reference_changed(), for
+ * each statement and, for logical replication, for each row): sends the
+ * relcache invalidation that makes every session read the tables again and
+ * records the change for the loader's snapshot check.  Cheap when called
+ * again for the same table and command.
+ */
+struct RelationData;
+extern void pc_reference_changed(struct RelationData *rel);
 
 /* for tests and monitoring: loads so far in this backend */
 extern int64 pc_load_count(void);

@@ -313,10 +313,13 @@ j7599_line_ok(PG_FUNCTION_ARGS)
 /* ---------------------------------------------------- reference trigger */
 
 /*
- * FOR EACH STATEMENT AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE on each
- * reference table: a relcache invalidation of the table, which reaches this
- * backend at the end of the command and the others at commit, where the
- * reference cache's callback marks the cache stale.
+ * On each reference table: FOR EACH STATEMENT AFTER INSERT OR UPDATE OR
+ * DELETE OR TRUNCATE (enabled ALWAYS), and FOR EACH ROW AFTER INSERT OR
+ * UPDATE OR DELETE (enabled REPLICA, for logical replication's apply, which
+ * fires no statement triggers).  Either way: a relcache invalidation of the
+ * table, which reaches this backend at the end of the command and the others
+ * at commit, where the reference cache's callback marks the cache stale (see
+ * pc_reference_changed).
  */
 Datum
 j7599_reference_changed(PG_FUNCTION_ARGS)
@@ -328,7 +331,11 @@ j7599_reference_changed(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("j7599._reference_changed() must be called as a trigger")));
 	td = (TriggerData *) fcinfo->context;
-	CacheInvalidateRelcache(td->tg_relation);
+	if (!TRIGGER_FIRED_AFTER(td->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("j7599._reference_changed() must be fired AFTER")));
+	pc_reference_changed(td->tg_relation);
 	return PointerGetDatum(NULL);
 }
 
