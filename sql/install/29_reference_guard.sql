@@ -17,7 +17,10 @@
  *     `valid` first.
  * These triggers are created after the shipped rows are loaded, so they do
  * not see them.  An upgrade script that changes shipped rows must disable
- * them around its changes (ALTER TABLE ... DISABLE TRIGGER USER).
+ * them by name around its changes (ALTER TABLE ... DISABLE TRIGGER
+ * reference_row_inserted, reference_row_updated), not with TRIGGER USER:
+ * ENABLE TRIGGER USER would turn the cache triggers (ENABLE ALWAYS/REPLICA)
+ * back into ordinary ones.
  */
 
 SELECT pg_catalog.pg_extension_config_dump('j7599.hcpcs_code', 'WHERE NOT shipped');
