@@ -131,18 +131,9 @@ RETURNS TABLE (modifier_a text, modifier_b text, reason text)
 COMMENT ON FUNCTION j7599.builtin_conflicts() IS
 'The modifier pairs line_ok() refuses without reading a table (modifier_a < modifier_b); j7599.modifier_conflict holds them too';
 
-CREATE FUNCTION j7599._cascade(payer text, on_date date, code text DEFAULT 'J7599')
-RETURNS TABLE (field text, from_payer text, policy_id text)
-    AS 'MODULE_PATHNAME', 'j7599_cascade'
-    LANGUAGE C STABLE PARALLEL SAFE ROWS 11;
-COMMENT ON FUNCTION j7599._cascade(text, date, text) IS
-'Internal: the policy cascade as the validation cache resolves it (one row per field that resolves, with the payer and policy row it came from); must agree with policy_explain()';
-
-CREATE FUNCTION j7599._cache_loads() RETURNS bigint
-    AS 'MODULE_PATHNAME', 'j7599_cache_loads'
-    LANGUAGE C VOLATILE PARALLEL RESTRICTED;
-COMMENT ON FUNCTION j7599._cache_loads() IS
-'Internal: how many times this session has loaded the validation cache (once, plus once after each change to a reference table)';
+-- The library also serves j7599_cascade and j7599_cache_loads, which only the
+-- tests declare (test/pgtap/lib/test_functions.sql): they are not part of the
+-- extension.
 
 -- ------------------------------------------------------- cache freshness
 --

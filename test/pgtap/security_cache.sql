@@ -15,6 +15,7 @@
 
 BEGIN;
 SELECT plan(10);
+\ir lib/test_functions.sql
 
 CREATE ROLE security_cache_attacker LOGIN;
 GRANT CREATE ON SCHEMA public TO security_cache_attacker;
@@ -89,11 +90,11 @@ UPDATE j7599.policy SET note = note WHERE false;
 INSERT INTO security_cache_claims VALUES (1, 'J7599', NULL, NULL);
 SELECT pass('an insert into an enforced table reloads the cache');
 UPDATE j7599.policy SET note = note WHERE false;
-SELECT ok((SELECT count(*) FROM j7599._cascade('uhc', '2024-03-01')) > 0, 'the cascade reloads the cache');
+SELECT ok((SELECT count(*) FROM pg_temp.cascade('uhc', '2024-03-01')) > 0, 'the cascade reloads the cache');
 UPDATE j7599.policy SET note = note WHERE false;
 SELECT ok((SELECT count(*) FROM j7599.audit_summary('security_cache_claims')) >= 0,
           'an audit reloads the cache');
-SELECT ok(j7599._cache_loads() >= 5, 'the cache was loaded once per change');
+SELECT ok(pg_temp.cache_loads() >= 5, 'the cache was loaded once per change');
 
 RESET search_path;
 SELECT is((SELECT array_agg(DISTINCT fn ORDER BY fn) FROM public.security_cache_log), NULL,

@@ -5,6 +5,7 @@
 
 BEGIN;
 SELECT plan(64);
+\ir lib/test_functions.sql
 
 -- ------------------------------------------------------------ signatures
 
@@ -61,7 +62,7 @@ SELECT is((SELECT provolatile::text || proparallel::text || proisstrict::text ||
 
 SELECT is((SELECT count(*)::int FROM pg_proc p
             WHERE p.pronamespace = 'j7599'::regnamespace
-              AND p.proname IN ('validate', 'is_valid', 'line_ok', 'rules', 'builtin_conflicts', '_reference_changed', '_cascade')
+              AND p.proname IN ('validate', 'is_valid', 'line_ok', 'rules', 'builtin_conflicts', '_reference_changed')
               AND obj_description(p.oid, 'pg_proc') IS NULL), 0,
           'every validation function has a comment');
 SELECT isnt(obj_description('j7599.finding'::regtype, 'pg_type'), NULL, 'the finding type has a comment');
@@ -238,14 +239,14 @@ SELECT n.name, d.d::date AS d, c.code
        (VALUES ('J7599'), ('j7599 '), ('J3490')) AS c (code);
 
 SELECT is((SELECT count(*)::int FROM probe p
-            WHERE ARRAY(SELECT field || '=' || from_payer FROM j7599._cascade(p.name, p.d, p.code) ORDER BY 1)
+            WHERE ARRAY(SELECT field || '=' || from_payer FROM pg_temp.cascade(p.name, p.d, p.code) ORDER BY 1)
                   IS DISTINCT FROM
                   ARRAY(SELECT field || '=' || from_payer FROM j7599.policy_explain(p.name, p.d, p.code)
                          WHERE value IS NOT NULL ORDER BY 1)), 0,
           'the cascade of the cache agrees with policy_explain for every payer, alias, boundary date and code');
 SELECT is((SELECT count(*)::int FROM probe p
             WHERE (j7599.policy_for(p.name, p.d, p.code) IS NULL)
-                  IS DISTINCT FROM NOT EXISTS (SELECT FROM j7599._cascade(p.name, p.d, p.code))), 0,
+                  IS DISTINCT FROM NOT EXISTS (SELECT FROM pg_temp.cascade(p.name, p.d, p.code))), 0,
           'the cache resolves nothing exactly where policy_for is NULL');
 
 -- user payers: a gap between two rows, a middle row, and a parent cycle
@@ -271,12 +272,12 @@ SELECT n.name, b.d::date, 'J7599'
                ('2020-07-01'), ('2020-07-02'), ('2020-12-31'), ('2021-01-01'), ('2021-12-31'), ('2022-01-01'),
                ('infinity'), ('-infinity')) AS b (d);
 SELECT is((SELECT count(*)::int FROM probe2 p
-            WHERE ARRAY(SELECT field || '=' || from_payer FROM j7599._cascade(p.name, p.d, p.code) ORDER BY 1)
+            WHERE ARRAY(SELECT field || '=' || from_payer FROM pg_temp.cascade(p.name, p.d, p.code) ORDER BY 1)
                   IS DISTINCT FROM
                   ARRAY(SELECT field || '=' || from_payer FROM j7599.policy_explain(p.name, p.d, p.code)
                          WHERE value IS NOT NULL ORDER BY 1)), 0,
           'user policies with gaps, nested ranges and a parent cycle: the cache agrees with policy_explain');
-SELECT cmp_ok((SELECT count(DISTINCT ARRAY(SELECT field || '=' || from_payer FROM j7599._cascade(p.name, p.d, p.code) ORDER BY 1))::int
+SELECT cmp_ok((SELECT count(DISTINCT ARRAY(SELECT field || '=' || from_payer FROM pg_temp.cascade(p.name, p.d, p.code) ORDER BY 1))::int
                  FROM probe2 p), '>=', 8, 'and the probe sees many different cascades');
 
 SELECT * FROM finish();

@@ -9,6 +9,7 @@
 
 BEGIN;
 SELECT plan(25);
+\ir lib/test_functions.sql
 
 CREATE EXTENSION IF NOT EXISTS dblink;
 
@@ -23,16 +24,16 @@ $$;
 -- ------------------------------------------------------------ this session
 
 SELECT ok(pg_temp.rules('J7599', 'uhc') IS NOT NULL, 'the cache is loaded');
-CREATE TEMP TABLE loads AS SELECT j7599._cache_loads() AS n;
+CREATE TEMP TABLE loads AS SELECT pg_temp.cache_loads() AS n;
 SELECT ok(pg_temp.rules('J7599', 'aetna') IS NOT NULL, 'validate again');
 SELECT ok(pg_temp.rules('J7599', 'bcbs') IS NOT NULL, 'and again');
-SELECT is(j7599._cache_loads(), (SELECT n FROM loads), 'statements without a change do not reload the cache');
+SELECT is(pg_temp.cache_loads(), (SELECT n FROM loads), 'statements without a change do not reload the cache');
 
 SELECT ok('NDC_MISSING' = ANY (pg_temp.rules('J7599', 'uhc')), 'UnitedHealthcare requires an NDC');
 UPDATE j7599.policy SET requires_ndc = false WHERE policy_id = 'uhc-j7599';
 SELECT ok(NOT 'NDC_MISSING' = ANY (pg_temp.rules('J7599', 'uhc')),
           'an UPDATE of a policy is seen by the next statement');
-SELECT is(j7599._cache_loads(), (SELECT n + 1 FROM loads), 'one change, one reload');
+SELECT is(pg_temp.cache_loads(), (SELECT n + 1 FROM loads), 'one change, one reload');
 
 SELECT ok('PAYER_UNKNOWN' = ANY (pg_temp.rules('J7599', 'Cache Test Alias')), 'an unknown name');
 INSERT INTO j7599.payer_alias (alias, payer_id, source) VALUES ('Cache Test Alias', 'aetna', 'pgTAP');
