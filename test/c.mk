@@ -1,7 +1,7 @@
 # test/c.mk
 #
-# Unit tests and fuzzing of the pure C parsers (src/codes.h), without
-# PostgreSQL.  Run from the repository root:
+# Unit tests and fuzzing of the pure C parsers (src/codes.h, with their
+# helpers in src/util.h), without PostgreSQL.  Run from the repository root:
 #
 #   make -f test/c.mk unit                      build and run the TAP unit tests
 #   make -f test/c.mk fuzz FUZZ_SECONDS=20      run every libFuzzer harness
@@ -29,8 +29,8 @@ CC_UNIT ?= $(if $(shell command -v clang 2>/dev/null),clang,gcc)
 CC_FUZZ ?= clang
 CC_CHECK ?= gcc
 
-SRCS := src/hcpcs_parse.c src/ndc_parse.c src/dx_pos_parse.c
-HDRS := src/codes.h
+SRCS := src/hcpcs_parse.c src/ndc_parse.c src/dx_pos_parse.c src/util.c
+HDRS := src/codes.h src/util.h
 
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 UNIT_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 $(SAN)
