@@ -225,9 +225,16 @@ j7599_is_valid_text(PG_FUNCTION_ARGS)
  * a hash aggregate over a few distinct masks.  A rule fires at one severity
  * per line; bit r is rule r at severity error, bit 32 + r the same rule at
  * its lesser severity (warning, or info for the info rules).
+ *
+ * The one limit on the number of rules: this bigint has room for 32 rules
+ * (two bits each).  The rule engine itself has none (rules.h); a 33rd rule
+ * fails the assertion below until the mask changes representation.
  */
 #define MASK_LESSER_OFFSET 32
-StaticAssertDecl(RULE__COUNT <= MASK_LESSER_OFFSET, "finding mask has room for every rule");
+StaticAssertDecl(RULE__COUNT <= MASK_LESSER_OFFSET,
+				 "the finding mask of _finding_mask holds at most 32 rules");
+StaticAssertDecl(2 * MASK_LESSER_OFFSET <= 64,
+				 "the finding mask is one 64-bit bigint");
 
 static const char *
 lesser_severity_name(rule_id r)
