@@ -75,10 +75,13 @@ ndc_parse(const char *s, size_t len, int64_t *out, char *reason)
 
 	if (s == NULL)
 		len = e = 0;
-	while (b < e && util_is_blank((unsigned char) s[b]))
-		b++;
-	while (e > b && util_is_blank((unsigned char) s[e - 1]))
-		e--;
+	{
+		const char *t = s;
+		size_t		n = e;
+
+		util_trim_blanks(&t, &n, &b);
+		e = b + n;
+	}
 	if (b == e)
 		return fail(reason, len == 0 ? "the NDC is empty" : "the NDC contains only blanks");
 

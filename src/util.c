@@ -9,30 +9,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-void
-util_trim_blanks(const char **s, size_t *len, size_t *offset)
-{
-	const char *p = *s;
-	size_t		n = *len;
-
-	*offset = 0;
-	if (p == NULL)
-	{
-		*len = 0;
-		return;
-	}
-	while (n > 0 && util_is_blank((unsigned char) p[0]))
-	{
-		p++;
-		n--;
-		(*offset)++;
-	}
-	while (n > 0 && util_is_blank((unsigned char) p[n - 1]))
-		n--;
-	*s = p;
-	*len = n;
-}
-
 bool
 util_fail(char *reason, size_t size, const char *fmt,...)
 {

@@ -94,7 +94,29 @@ util_span_blank(const char *s, size_t len)
  * Trims blanks (space, tab) at both ends of *s / *len; *offset gets how many
  * were cut at the start.  A NULL *s is an empty text.
  */
-extern void util_trim_blanks(const char **s, size_t *len, size_t *offset);
+static inline void
+util_trim_blanks(const char **s, size_t *len, size_t *offset)
+{
+	const char *p = *s;
+	size_t		n = *len;
+
+	*offset = 0;
+	if (p == NULL)
+	{
+		*len = 0;
+		return;
+	}
+	while (n > 0 && util_is_blank((unsigned char) p[0]))
+	{
+		p++;
+		n--;
+		(*offset)++;
+	}
+	while (n > 0 && util_is_blank((unsigned char) p[n - 1]))
+		n--;
+	*s = p;
+	*len = n;
+}
 
 /* ---------------------------------------------------------------- reasons */
 
