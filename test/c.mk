@@ -4,6 +4,7 @@
 # helpers in src/util.h), without PostgreSQL.  Run from the repository root:
 #
 #   make -f test/c.mk unit                      build and run the TAP unit tests
+#                                               (the parsers, then util.h)
 #   make -f test/c.mk fuzz FUZZ_SECONDS=20      run every libFuzzer harness
 #   make -f test/c.mk fuzz PARSERS=ndc FUZZ_SECONDS=600
 #                                               one harness only
@@ -39,6 +40,7 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=
 CHECK_CFLAGS := -std=c11 -Wall -Wextra -Werror
 
 UNIT_BIN := $(BUILD)/unit/test_codes
+UTIL_BIN := $(BUILD)/unit/test_util
 FUZZ_BINS := $(PARSERS:%=$(BUILD)/fuzz/fuzz_%)
 
 .PHONY: all unit fuzz fuzz-build cc-check clean
@@ -50,8 +52,13 @@ $(UNIT_BIN): test/unit/test_codes.c $(SRCS) $(HDRS) test/c.mk
 	@mkdir -p $(@D)
 	$(CC_UNIT) $(UNIT_CFLAGS) -Isrc -o $@ test/unit/test_codes.c $(SRCS)
 
-unit: $(UNIT_BIN)
+$(UTIL_BIN): test/unit/test_util.c src/util.c src/util.h test/c.mk
+	@mkdir -p $(@D)
+	$(CC_UNIT) $(UNIT_CFLAGS) -Isrc -o $@ test/unit/test_util.c src/util.c
+
+unit: $(UNIT_BIN) $(UTIL_BIN)
 	$(UNIT_BIN) $(REF_CODES) $(REF_MODS)
+	$(UTIL_BIN)
 
 $(BUILD)/fuzz/fuzz_%: test/fuzz/fuzz_%.c test/fuzz/fuzz_common.h $(SRCS) $(HDRS) test/c.mk
 	@mkdir -p $(@D)
