@@ -42,6 +42,7 @@ icd10_parse(const char *s, size_t len, char out[ICD10_NORM_MAX], char *reason)
 	char		norm[ICD10_NORM_MAX];
 
 	util_trim_blanks(&s, &len, &offset);
+	o = 0;
 	if (len == 0)
 		return fail(reason, orig_len == 0 ? "the diagnosis is empty"
 					: "the diagnosis contains only blanks");
@@ -51,7 +52,13 @@ icd10_parse(const char *s, size_t len, char out[ICD10_NORM_MAX], char *reason)
 		unsigned char c = (unsigned char) s[i];
 
 		if (util_is_digit(c) || util_is_letter(c))
+		{
+			/* normalised on the way: upper case, no dot */
+			if (o < ICD10_NORM_MAX - 1)
+				norm[o] = util_to_upper((char) c);
+			o++;
 			continue;
+		}
 		if (c == '.')
 		{
 			if (ndots == 0)
@@ -97,12 +104,8 @@ icd10_parse(const char *s, size_t len, char out[ICD10_NORM_MAX], char *reason)
 		return fail(reason, "character 2 of diagnosis %s must be a digit", q);
 	}
 
-	o = 0;
-	for (i = 0; i < len; i++)
-		if (s[i] != '.')
-			norm[o++] = util_to_upper(s[i]);
-	norm[o] = '\0';
-	memcpy(out, norm, o + 1);
+	norm[n] = '\0';
+	memcpy(out, norm, n + 1);
 	return true;
 }
 

@@ -122,8 +122,10 @@ util_trim_blanks(const char **s, size_t *len, size_t *offset)
 
 #if defined(__GNUC__) || defined(__clang__)
 #define UTIL_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define UTIL_ALWAYS_INLINE __attribute__((always_inline))
 #else
 #define UTIL_PRINTF(f, a)
+#define UTIL_ALWAYS_INLINE
 #endif
 
 /*
@@ -242,7 +244,8 @@ extern void util_memo_clear(void *table, size_t nslots, size_t entry_size);
  * The slot for a text: *hit and the entry holding it, or the emptied entry
  * to fill; NULL (and no hit) when the text is longer than text_max.
  */
-static inline void *
+/* always inlined: the table size is then a constant and the modulo cheap */
+static inline UTIL_ALWAYS_INLINE void *
 util_memo_slot(void *table, size_t nslots, size_t entry_size,
 			   size_t text_offset, size_t text_max, int64_t stamp,
 			   const char *s, size_t len, bool *hit)
