@@ -41,6 +41,31 @@ icd10_parse(const char *s, size_t len, char out[ICD10_NORM_MAX], char *reason)
 	char		q[UTIL_QUOTE_BUF];
 	char		norm[ICD10_NORM_MAX];
 
+	/*
+	 * The common case first: no blanks around, the shape right.  Checked and
+	 * normalised in one loop; anything else takes the full path below, which
+	 * decides alone (and explains).
+	 */
+	if (s != NULL && len >= 3 && len <= 8 && util_is_letter((unsigned char) s[0]) &&
+		util_is_digit((unsigned char) s[1]))
+	{
+		for (i = 0, o = 0; i < len; i++)
+		{
+			unsigned char c = (unsigned char) s[i];
+
+			if (util_is_alnum(c) && o < ICD10_NORM_MAX - 1)
+				norm[o++] = util_to_upper((char) c);
+			else if (!(c == '.' && i == 3 && i < len - 1))
+				break;
+		}
+		if (i == len && o >= 3)
+		{
+			norm[o] = '\0';
+			memcpy(out, norm, o + 1);
+			return true;
+		}
+	}
+
 	util_trim_blanks(&s, &len, &offset);
 	o = 0;
 	if (len == 0)

@@ -23,6 +23,8 @@
 
 #include "postgres.h"
 
+#include "access/tupmacs.h"
+#include "catalog/pg_type.h"
 #include "mb/pg_wchar.h"
 
 #include "policy_cache.h"
@@ -191,9 +193,73 @@ typedef struct dx_iter
 	const bits8 *bitmap;		/* NULL bitmap, or NULL */
 } dx_iter;
 
-extern void dx_begin(dx_iter *di, const rule_input *in);
-/* the next diagnosis (blanks are returned too); false at the end */
-extern bool dx_next(dx_iter *di, const char **ptr, int *len);
+static inline void
+dx_begin(dx_iter *di, const rule_input *in)
+{
+	di->in = in;
+	di->src = 0;
+	di->started = false;
+	di->item = 0;
+	di->nitems = 0;
+	di->data = NULL;
+	di->bitmap = NULL;
+}
+
+/*
+ * Next non-NULL diagnosis of all sources (blanks are returned too), read in
+ * place: elements of a flat text[] follow each other, int-aligned, and the
+ * NULL bitmap says which are missing.
+ */
+static inline bool
+dx_next(dx_iter *di, const char **ptr, int *len)
+{
+	while (di->src < di->in->ndx)
+	{
+		const rule_dx_source *s = &di->in->dx[di->src];
+
+		if (!s->is_array)
+		{
+			di->src++;
+			if (s->text.isnull)
+				continue;
+			*ptr = s->text.ptr;
+			*len = s->text.len;
+			return true;
+		}
+		if (!di->started)
+		{
+			const ArrayType *a = s->in_buf ? (const ArrayType *) s->buf.data : s->array;
+
+			if (ARR_NDIM(a) == 0)
+				di->nitems = 0;
+			else if (ARR_NDIM(a) == 1)
+				di->nitems = ARR_DIMS(a)[0];	/* the usual: ARRAY[dx1, dx2] */
+			else
+				di->nitems = ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
+			di->data = ARR_DATA_PTR(a);
+			di->bitmap = ARR_NULLBITMAP(a);
+			di->item = 0;
+			di->started = true;
+		}
+		while (di->item < di->nitems)
+		{
+			int			i = di->item++;
+			const char *elem;
+
+			if (di->bitmap != NULL && (di->bitmap[i / 8] & (1 << (i % 8))) == 0)
+				continue;		/* NULL element */
+			elem = di->data;
+			di->data = att_addlength_pointer(di->data, -1, di->data);
+			di->data = (const char *) att_align_nominal(di->data, TYPALIGN_INT);
+			*ptr = VARDATA_ANY(elem);
+			*len = (int) VARSIZE_ANY_EXHDR(elem);
+			return true;
+		}
+		di->src++;
+		di->started = false;
+	}
+	return false;
+}
 
 /* ------------------------------------------------------------ families */
 
