@@ -18,120 +18,13 @@
  * bytes of the input as given, from 1.  A NULL reason pointer is allowed.
  */
 #include "codes.h"
+#include "util.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#define QUOTE_MAX_CHARS 24
-#define QUOTE_BUF 40
-
-static bool
-is_blank(unsigned char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static bool
-is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool
-is_letter(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
-
-static char
-to_upper(char c)
-{
-	return (c >= 'a' && c <= 'z') ? (char) (c - 'a' + 'A') : c;
-}
-
-#if defined(__GNUC__) || defined(__clang__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static bool
-fail(char *reason, const char *fmt,...)
-{
-	va_list		ap;
-
-	if (reason == NULL)
-		return false;
-	va_start(ap, fmt);
-	vsnprintf(reason, CODES_REASON_MAX, fmt, ap);
-	va_end(ap);
-	return false;
-}
-
-/*
- * Quote a fragment of input: "..." with printable ASCII kept, '"' and '\'
- * escaped, other bytes as \xHH, cut after QUOTE_MAX_CHARS characters of
- * output with "..." appended.
- */
-static void
-quote(char dst[QUOTE_BUF], const char *s, size_t len)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t		o = 0;
-	size_t		i;
-
-	dst[o++] = '"';
-	for (i = 0; i < len; i++)
-	{
-		unsigned char c = (unsigned char) s[i];
-		size_t		need = (c >= 0x20 && c < 0x7F) ? ((c == '"' || c == '\\') ? 2 : 1) : 4;
-
-		if (o - 1 + need > QUOTE_MAX_CHARS)
-		{
-			memcpy(dst + o, "...", 3);
-			o += 3;
-			break;
-		}
-		if (need == 1)
-			dst[o++] = (char) c;
-		else if (need == 2)
-		{
-			dst[o++] = '\\';
-			dst[o++] = (char) c;
-		}
-		else
-		{
-			dst[o++] = '\\';
-			dst[o++] = 'x';
-			dst[o++] = hex[c >> 4];
-			dst[o++] = hex[c & 0xF];
-		}
-	}
-	dst[o++] = '"';
-	dst[o] = '\0';
-}
-
-static void
-trim(const char **s, size_t *len, size_t *offset)
-{
-	const char *p = *s;
-	size_t		n = *len;
-
-	*offset = 0;
-	if (p == NULL)
-	{
-		*len = 0;
-		return;
-	}
-	while (n > 0 && is_blank((unsigned char) p[0]))
-	{
-		p++;
-		n--;
-		(*offset)++;
-	}
-	while (n > 0 && is_blank((unsigned char) p[n - 1]))
-		n--;
-	*s = p;
-	*len = n;
-}
+/* a reason of CODES_REASON_MAX bytes; returns false */
+#define fail(reason, ...) util_fail((reason), CODES_REASON_MAX, __VA_ARGS__)
 
 /* ----------------------------------------------------------- ICD-10-CM */
 
@@ -145,10 +38,36 @@ icd10_parse(const char *s, size_t len, char out[ICD10_NORM_MAX], char *reason)
 	size_t		dot_at = 0;
 	size_t		n;
 	size_t		o;
-	char		q[QUOTE_BUF];
+	char		q[UTIL_QUOTE_BUF];
 	char		norm[ICD10_NORM_MAX];
 
-	trim(&s, &len, &offset);
+	/*
+	 * The common case first: no blanks around, the shape right.  Checked and
+	 * normalised in one loop; anything else takes the full path below, which
+	 * decides alone (and explains).
+	 */
+	if (s != NULL && len >= 3 && len <= 8 && util_is_letter((unsigned char) s[0]) &&
+		util_is_digit((unsigned char) s[1]))
+	{
+		for (i = 0, o = 0; i < len; i++)
+		{
+			unsigned char c = (unsigned char) s[i];
+
+			if (util_is_alnum(c) && o < ICD10_NORM_MAX - 1)
+				norm[o++] = util_to_upper((char) c);
+			else if (!(c == '.' && i == 3 && i < len - 1))
+				break;
+		}
+		if (i == len && o >= 3)
+		{
+			norm[o] = '\0';
+			memcpy(out, norm, o + 1);
+			return true;
+		}
+	}
+
+	util_trim_blanks(&s, &len, &offset);
+	o = 0;
 	if (len == 0)
 		return fail(reason, orig_len == 0 ? "the diagnosis is empty"
 					: "the diagnosis contains only blanks");
@@ -157,8 +76,14 @@ icd10_parse(const char *s, size_t len, char out[ICD10_NORM_MAX], char *reason)
 	{
 		unsigned char c = (unsigned char) s[i];
 
-		if (is_digit(c) || is_letter(c))
+		if (util_is_digit(c) || util_is_letter(c))
+		{
+			/* normalised on the way: upper case, no dot */
+			if (o < ICD10_NORM_MAX - 1)
+				norm[o] = util_to_upper((char) c);
+			o++;
 			continue;
+		}
 		if (c == '.')
 		{
 			if (ndots == 0)
@@ -166,7 +91,7 @@ icd10_parse(const char *s, size_t len, char out[ICD10_NORM_MAX], char *reason)
 			ndots++;
 			continue;
 		}
-		if (is_blank(c))
+		if (util_is_blank(c))
 			return fail(reason, "a blank at position %zu is inside the diagnosis",
 						offset + i + 1);
 		if (c == '"')
@@ -186,9 +111,9 @@ icd10_parse(const char *s, size_t len, char out[ICD10_NORM_MAX], char *reason)
 	 */
 	n = len - ndots;
 	if (ndots > 1 || (ndots == 1 && (dot_at != 3 || dot_at == len - 1)) || n < 3 || n > 7 ||
-		!is_letter((unsigned char) s[0]) || !is_digit((unsigned char) s[1]))
+		!util_is_letter((unsigned char) s[0]) || !util_is_digit((unsigned char) s[1]))
 	{
-		quote(q, s, len);
+		util_quote_reason(q, s, len);
 		if (ndots > 1)
 			return fail(reason, "diagnosis %s has %zu dots; at most one, after the third character",
 						q, ndots);
@@ -199,17 +124,13 @@ icd10_parse(const char *s, size_t len, char out[ICD10_NORM_MAX], char *reason)
 		if (n < 3 || n > 7)
 			return fail(reason, "diagnosis %s must have 3 to 7 characters%s", q,
 						ndots ? ", not counting the dot" : "");
-		if (!is_letter((unsigned char) s[0]))
+		if (!util_is_letter((unsigned char) s[0]))
 			return fail(reason, "character 1 of diagnosis %s must be a letter", q);
 		return fail(reason, "character 2 of diagnosis %s must be a digit", q);
 	}
 
-	o = 0;
-	for (i = 0; i < len; i++)
-		if (s[i] != '.')
-			norm[o++] = to_upper(s[i]);
-	norm[o] = '\0';
-	memcpy(out, norm, o + 1);
+	norm[n] = '\0';
+	memcpy(out, norm, n + 1);
 	return true;
 }
 
@@ -220,15 +141,15 @@ pos_parse(const char *s, size_t len, int *out, char *reason)
 {
 	size_t		offset;
 	size_t		orig_len = (s == NULL) ? 0 : len;
-	char		q[QUOTE_BUF];
+	char		q[UTIL_QUOTE_BUF];
 
-	trim(&s, &len, &offset);
+	util_trim_blanks(&s, &len, &offset);
 	if (len == 0)
 		return fail(reason, orig_len == 0 ? "the place of service is empty"
 					: "the place of service contains only blanks");
-	if (len != 2 || !is_digit((unsigned char) s[0]) || !is_digit((unsigned char) s[1]))
+	if (len != 2 || !util_is_digit((unsigned char) s[0]) || !util_is_digit((unsigned char) s[1]))
 	{
-		quote(q, s, len);
+		util_quote_reason(q, s, len);
 		return fail(reason, "place of service %s must be two digits", q);
 	}
 	if (out != NULL)

@@ -37,13 +37,13 @@
  * Bit 63 is always clear, so the value also fits a signed int64.
  */
 #include "codes.h"
+#include "util.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#define QUOTE_MAX_CHARS 24		/* quoted fragment body before "..." */
-#define QUOTE_BUF 40			/* 2 quotes + 24 + "..." + NUL fits */
+/* a reason of CODES_REASON_MAX bytes; returns false */
+#define fail(reason, ...) util_fail((reason), CODES_REASON_MAX, __VA_ARGS__)
 
 #define ORD_LETTER_BASE 130000
 #define ORD_MAX 389999
@@ -52,95 +52,6 @@
 #define CODE_SHIFT 44
 
 /* ------------------------------------------------------------ helpers */
-
-static bool
-is_blank(unsigned char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static bool
-is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool
-is_upper(unsigned char c)
-{
-	return c >= 'A' && c <= 'Z';
-}
-
-static bool
-is_alnum(unsigned char c)
-{
-	return is_digit(c) || is_upper(c) || (c >= 'a' && c <= 'z');
-}
-
-static char
-to_upper(char c)
-{
-	return (c >= 'a' && c <= 'z') ? (char) (c - 'a' + 'A') : c;
-}
-
-#if defined(__GNUC__) || defined(__clang__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static bool
-fail(char *reason, const char *fmt,...)
-{
-	va_list		ap;
-
-	if (reason == NULL)
-		return false;
-	va_start(ap, fmt);
-	vsnprintf(reason, CODES_REASON_MAX, fmt, ap);
-	va_end(ap);
-	return false;
-}
-
-/*
- * Quote a fragment of input for a reason: "..." with printable ASCII kept,
- * '"' and '\' escaped, other bytes as \xHH, cut after QUOTE_MAX_CHARS
- * characters of output with "..." appended.
- */
-static void
-quote(char dst[QUOTE_BUF], const char *s, size_t len)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t		o = 0;
-	size_t		i;
-
-	dst[o++] = '"';
-	for (i = 0; i < len; i++)
-	{
-		unsigned char c = (unsigned char) s[i];
-		size_t		need = (c >= 0x20 && c < 0x7F) ? ((c == '"' || c == '\\') ? 2 : 1) : 4;
-
-		if (o - 1 + need > QUOTE_MAX_CHARS)
-		{
-			memcpy(dst + o, "...", 3);
-			o += 3;
-			break;
-		}
-		if (need == 1)
-			dst[o++] = (char) c;
-		else if (need == 2)
-		{
-			dst[o++] = '\\';
-			dst[o++] = (char) c;
-		}
-		else
-		{
-			dst[o++] = '\\';
-			dst[o++] = 'x';
-			dst[o++] = hex[c >> 4];
-			dst[o++] = hex[c & 0xF];
-		}
-	}
-	dst[o++] = '"';
-	dst[o] = '\0';
-}
 
 /* 'character "#"' for printable ASCII, 'byte 0xC3' for anything else */
 static void
@@ -164,17 +75,17 @@ hcpcs_code_kind_of(const char *code5)
 	if (code5 == NULL)
 		return HCPCS_KIND_INVALID;
 
-	if (is_upper((unsigned char) code5[0]))
+	if (util_is_upper((unsigned char) code5[0]))
 	{
 		for (i = 1; i < 5; i++)
-			if (!is_digit((unsigned char) code5[i]))
+			if (!util_is_digit((unsigned char) code5[i]))
 				return HCPCS_KIND_INVALID;
 		return code5[0] == 'D' ? HCPCS_KIND_CDT : HCPCS_KIND_LEVEL2;
 	}
-	if (!is_digit((unsigned char) code5[0]))
+	if (!util_is_digit((unsigned char) code5[0]))
 		return HCPCS_KIND_INVALID;
 	for (i = 1; i < 4; i++)
-		if (!is_digit((unsigned char) code5[i]))
+		if (!util_is_digit((unsigned char) code5[i]))
 			return HCPCS_KIND_INVALID;
 	switch (code5[4])
 	{
@@ -185,7 +96,7 @@ hcpcs_code_kind_of(const char *code5)
 		case 'U':
 			return HCPCS_KIND_PLA;
 		default:
-			return is_digit((unsigned char) code5[4]) ? HCPCS_KIND_CPT : HCPCS_KIND_INVALID;
+			return util_is_digit((unsigned char) code5[4]) ? HCPCS_KIND_CPT : HCPCS_KIND_INVALID;
 	}
 }
 
@@ -217,29 +128,15 @@ hcpcs_code_kind_name(hcpcs_code_kind kind)
 static void
 trim(const char **s, size_t *len)
 {
-	const char *p = *s;
-	size_t		n = *len;
+	size_t		offset;
 
-	if (p == NULL)
-	{
-		*len = 0;
-		return;
-	}
-	while (n > 0 && is_blank((unsigned char) p[0]))
-	{
-		p++;
-		n--;
-	}
-	while (n > 0 && is_blank((unsigned char) p[n - 1]))
-		n--;
-	*s = p;
-	*len = n;
+	util_trim_blanks(s, len, &offset);
 }
 
 bool
 hcpcs_parse_code(const char *s, size_t len, char out[6], char *reason)
 {
-	char		q[QUOTE_BUF];
+	char		q[UTIL_QUOTE_BUF];
 	char		up[6];
 	size_t		i;
 
@@ -248,15 +145,15 @@ hcpcs_parse_code(const char *s, size_t len, char out[6], char *reason)
 		return fail(reason, "the code is empty");
 	if (len != 5)
 	{
-		quote(q, s, len);
+		util_quote_reason(q, s, len);
 		return fail(reason, "code %s must be 5 characters", q);
 	}
 	for (i = 0; i < 5; i++)
-		up[i] = to_upper(s[i]);
+		up[i] = util_to_upper(s[i]);
 	up[5] = '\0';
 	if (hcpcs_code_kind_of(up) == HCPCS_KIND_INVALID)
 	{
-		quote(q, s, len);
+		util_quote_reason(q, s, len);
 		return fail(reason, "code %s is not a HCPCS Level II code (a letter and 4 digits) "
 					"or a CPT code (5 digits, or 4 digits and F, T or U)", q);
 	}
@@ -268,14 +165,14 @@ bool
 hcpcs_parse_modifier(const char *s, size_t len, int position,
 					 char out[3], char *reason)
 {
-	char		q[QUOTE_BUF];
+	char		q[UTIL_QUOTE_BUF];
 	char		which[24];
 
 	trim(&s, &len);
-	if (len == 2 && is_alnum((unsigned char) s[0]) && is_alnum((unsigned char) s[1]))
+	if (len == 2 && util_is_alnum((unsigned char) s[0]) && util_is_alnum((unsigned char) s[1]))
 	{
-		out[0] = to_upper(s[0]);
-		out[1] = to_upper(s[1]);
+		out[0] = util_to_upper(s[0]);
+		out[1] = util_to_upper(s[1]);
 		out[2] = '\0';
 		return true;
 	}
@@ -286,7 +183,7 @@ hcpcs_parse_modifier(const char *s, size_t len, int position,
 		snprintf(which, sizeof(which), "the modifier");
 	if (len == 0)
 		return fail(reason, "%s is empty", which);
-	quote(q, s, len);
+	util_quote_reason(q, s, len);
 	/* "the modifier" reads badly before a quote: drop the article */
 	return fail(reason, "%s %s must be two letters or digits",
 				position > 0 ? which : "modifier", q);
@@ -337,7 +234,7 @@ count_parts(const char *s, size_t from, size_t to, int sepkind)
 	for (i = from; i < to; i++)
 	{
 		unsigned char c = (unsigned char) s[i];
-		bool		is_sep = (sepkind == SEP_BLANK) ? is_blank(c) :
+		bool		is_sep = (sepkind == SEP_BLANK) ? util_is_blank(c) :
 			(sepkind == SEP_HYPHEN ? c == '-' : c == ':');
 
 		if (is_sep)
@@ -380,9 +277,9 @@ parse_concatenated(const char *s, size_t len, hcpcs_line_parts *out, char *reaso
 
 		if (len - at < 2)
 		{
-			char		q[QUOTE_BUF];
+			char		q[UTIL_QUOTE_BUF];
 
-			quote(q, s + at, len - at);
+			util_quote_reason(q, s + at, len - at);
 			return fail(reason, "modifier %d %s must be two letters or digits "
 						"(without separators the code takes 5 characters and each modifier 2)",
 						(int) k + 1, q);
@@ -415,10 +312,13 @@ hcpcs_parse_line(const char *s, size_t len, hcpcs_line_parts *out, char *reason)
 	if (s == NULL)
 		len = e = 0;
 
-	while (b < e && is_blank((unsigned char) s[b]))
-		b++;
-	while (e > b && is_blank((unsigned char) s[e - 1]))
-		e--;
+	{
+		const char *t = s;
+		size_t		n = e;
+
+		util_trim_blanks(&t, &n, &b);
+		e = b + n;
+	}
 	if (b == e)
 		return fail(reason, len == 0 ? "the input is empty" : "the input contains only blanks");
 
@@ -427,7 +327,7 @@ hcpcs_parse_line(const char *s, size_t len, hcpcs_line_parts *out, char *reason)
 	{
 		unsigned char c = (unsigned char) s[i];
 
-		if (!is_alnum(c) && c != '-' && c != ':' && !is_blank(c))
+		if (!util_is_alnum(c) && c != '-' && c != ':' && !util_is_blank(c))
 		{
 			char		what[24];
 
@@ -439,7 +339,7 @@ hcpcs_parse_line(const char *s, size_t len, hcpcs_line_parts *out, char *reason)
 
 	/* the X12 qualifier "HC:" */
 	p = b;
-	if (e - b >= 3 && to_upper(s[b]) == 'H' && to_upper(s[b + 1]) == 'C' && s[b + 2] == ':')
+	if (e - b >= 3 && util_to_upper(s[b]) == 'H' && util_to_upper(s[b + 1]) == 'C' && s[b + 2] == ':')
 	{
 		has_hc = true;
 		kinds = SEP_COLON;
@@ -454,7 +354,7 @@ hcpcs_parse_line(const char *s, size_t len, hcpcs_line_parts *out, char *reason)
 	{
 		unsigned char c = (unsigned char) s[i];
 		int			kind = (c == '-') ? SEP_HYPHEN : (c == ':') ? SEP_COLON :
-			is_blank(c) ? SEP_BLANK : 0;
+			util_is_blank(c) ? SEP_BLANK : 0;
 		int			bit = (kind == SEP_HYPHEN) ? 0 : (kind == SEP_COLON) ? 1 : 2;
 
 		if (kind != 0 && !(kinds & kind))
@@ -501,7 +401,7 @@ hcpcs_parse_line(const char *s, size_t len, hcpcs_line_parts *out, char *reason)
 		{
 			unsigned char c = (unsigned char) s[i];
 
-			at_sep = (sepkind == SEP_BLANK) ? is_blank(c) :
+			at_sep = (sepkind == SEP_BLANK) ? util_is_blank(c) :
 				(c == (sepkind == SEP_HYPHEN ? '-' : ':'));
 			if (!at_sep)
 				continue;
@@ -524,8 +424,8 @@ hcpcs_parse_line(const char *s, size_t len, hcpcs_line_parts *out, char *reason)
 
 		if (k == 0)
 		{
-			if (!has_hc && plen == 2 && to_upper(s[start]) == 'H' &&
-				to_upper(s[start + 1]) == 'C' && i < e)
+			if (!has_hc && plen == 2 && util_to_upper(s[start]) == 'H' &&
+				util_to_upper(s[start + 1]) == 'C' && i < e)
 				return fail(reason, "the \"HC\" qualifier may only be followed by \":\", "
 							"as in \"HC:J7599:JZ\"");
 			if (!hcpcs_parse_code(s + start, plen, parts.code, reason))
@@ -543,7 +443,7 @@ hcpcs_parse_line(const char *s, size_t len, hcpcs_line_parts *out, char *reason)
 		k++;
 		/* a run of blanks is one separator */
 		if (sepkind == SEP_BLANK)
-			while (i + 1 < e && is_blank((unsigned char) s[i + 1]))
+			while (i + 1 < e && util_is_blank((unsigned char) s[i + 1]))
 				i++;
 		start = i + 1;
 	}

@@ -6,6 +6,7 @@
  * narrative.h for the text model.
  */
 #include "narrative.h"
+#include "util.h"
 
 #include <string.h>
 
@@ -76,24 +77,6 @@ static const char *const stopwords[] = {
 #define N_STOPWORDS (sizeof(stopwords) / sizeof(stopwords[0]))
 
 /* ----------------------------------------------------------- characters */
-
-static inline bool
-is_ascii_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static inline bool
-is_ascii_letter(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static inline unsigned char
-fold(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (unsigned char) (c + ('a' - 'A')) : c;
-}
 
 /* non-ASCII code points that separate words */
 static bool
@@ -212,7 +195,7 @@ char_class(const unsigned char *s, size_t len, size_t *adv)
 static size_t
 blank_len(const unsigned char *s, size_t len)
 {
-	if (len >= 1 && (s[0] == ' ' || s[0] == '\t'))
+	if (len >= 1 && util_is_blank(s[0]))
 		return 1;
 	if (len >= 2 && s[0] == 0xC2 && s[1] == 0xA0)
 		return 2;
@@ -253,7 +236,7 @@ cmp_folded(const unsigned char *w, size_t wlen, const char *lower)
 
 	for (i = 0; i < wlen; i++)
 	{
-		unsigned char a = fold(w[i]);
+		unsigned char a = util_to_lower(w[i]);
 		unsigned char b = (unsigned char) lower[i];
 
 		if (b == '\0')
@@ -272,21 +255,21 @@ number_end(const unsigned char *s, size_t len, size_t i)
 {
 	size_t		j = i;
 
-	if (is_ascii_digit(s[j]))
+	if (util_is_digit(s[j]))
 	{
-		while (j < len && is_ascii_digit(s[j]))
+		while (j < len && util_is_digit(s[j]))
 			j++;
 		/* thousands groups: ",ddd" not followed by another digit */
 		while (j + 3 < len && s[j] == ',' &&
-			   is_ascii_digit(s[j + 1]) && is_ascii_digit(s[j + 2]) &&
-			   is_ascii_digit(s[j + 3]) &&
-			   (j + 4 == len || !is_ascii_digit(s[j + 4])))
+			   util_is_digit(s[j + 1]) && util_is_digit(s[j + 2]) &&
+			   util_is_digit(s[j + 3]) &&
+			   (j + 4 == len || !util_is_digit(s[j + 4])))
 			j += 4;
 	}
-	if (j + 1 < len && s[j] == '.' && is_ascii_digit(s[j + 1]))
+	if (j + 1 < len && s[j] == '.' && util_is_digit(s[j + 1]))
 	{
 		j++;
-		while (j < len && is_ascii_digit(s[j]))
+		while (j < len && util_is_digit(s[j]))
 			j++;
 	}
 	return j;
@@ -297,7 +280,7 @@ static bool
 unit_at(const unsigned char *s, size_t len)
 {
 	size_t		u;
-	unsigned char first = fold(s[0]);
+	unsigned char first = util_to_lower(s[0]);
 
 	/* every unit starts with one of these */
 	if (first != 'm' && first != 'g' && first != 'u' && first != 'i' &&
@@ -314,7 +297,7 @@ unit_at(const unsigned char *s, size_t len)
 			continue;
 		for (k = 0; k < ulen; k++)
 		{
-			if (fold(s[k]) != (unsigned char) unit[k])
+			if (util_to_lower(s[k]) != (unsigned char) unit[k])
 			{
 				same = false;
 				break;
@@ -322,7 +305,7 @@ unit_at(const unsigned char *s, size_t len)
 		}
 		if (!same)
 			continue;
-		if (is_ascii_letter((unsigned char) unit[ulen - 1]) && ulen < len)
+		if (util_is_letter((unsigned char) unit[ulen - 1]) && ulen < len)
 		{
 			size_t		adv;
 
@@ -346,7 +329,7 @@ narr_has_strength(const char *str, size_t len)
 	{
 		unsigned char c = s[i];
 
-		if (is_ascii_digit(c) || (c == '.' && i + 1 < len && is_ascii_digit(s[i + 1])))
+		if (util_is_digit(c) || (c == '.' && i + 1 < len && util_is_digit(s[i + 1])))
 		{
 			size_t		end = number_end(s, len, i);
 			size_t		j = end;
@@ -377,29 +360,34 @@ is_unit_word(const unsigned char *w, size_t len)
 	return false;
 }
 
+/* a word against one entry of stopwords[], for util_bsearch */
+typedef struct word_key
+{
+	const unsigned char *w;
+	size_t		len;
+} word_key;
+
+static int
+cmp_stopword(const void *key, const void *elem)
+{
+	const word_key *k = (const word_key *) key;
+
+	return cmp_folded(k->w, k->len, *(const char *const *) elem);
+}
+
 bool
 narr_is_stopword(const char *w, size_t len)
 {
-	size_t		lo = 0;
-	size_t		hi = N_STOPWORDS;
+	word_key	key;
 
 	if (w == NULL)
 		return false;
 	if (is_unit_word((const unsigned char *) w, len))
 		return true;
-	while (lo < hi)
-	{
-		size_t		mid = lo + (hi - lo) / 2;
-		int			c = cmp_folded((const unsigned char *) w, len, stopwords[mid]);
-
-		if (c == 0)
-			return true;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return false;
+	key.w = (const unsigned char *) w;
+	key.len = len;
+	return util_bsearch(&key, stopwords, N_STOPWORDS, sizeof(stopwords[0]),
+						cmp_stopword) >= 0;
 }
 
 const char *const *
@@ -479,7 +467,7 @@ hash_folded(const unsigned char *s, size_t len)
 
 	for (i = 0; i < len; i++)
 	{
-		h ^= fold(s[i]);
+		h ^= util_to_lower(s[i]);
 		h *= 16777619u;
 	}
 	return h;
@@ -495,7 +483,7 @@ word_equal(const narr_index *ix, const nx_word *w, const unsigned char *s,
 	if (w->len != len)
 		return false;
 	for (i = 0; i < len; i++)
-		if (fold(s[i]) != t[i])
+		if (util_to_lower(s[i]) != t[i])
 			return false;
 	return true;
 }
@@ -631,7 +619,7 @@ narr_index_build(void *mem, size_t size, const char *const *names,
 			ix->words[w].off = (uint32_t) t;
 			ix->words[w].len = (uint32_t) wl;
 			for (i = 0; i < wl; i++)
-				ix->text[t++] = (char) fold(src[i]);
+				ix->text[t++] = (char) util_to_lower(src[i]);
 			w++;
 			nm->nwords++;
 		}

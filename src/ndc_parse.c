@@ -29,61 +29,13 @@
  * input as given, from 1.  A NULL reason pointer is allowed.
  */
 #include "codes.h"
+#include "util.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#define QUOTE_MAX_CHARS 24
-#define QUOTE_BUF 40
-
-static bool
-is_blank(unsigned char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static bool
-is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-#if defined(__GNUC__) || defined(__clang__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static bool
-fail(char *reason, const char *fmt,...)
-{
-	va_list		ap;
-
-	if (reason == NULL)
-		return false;
-	va_start(ap, fmt);
-	vsnprintf(reason, CODES_REASON_MAX, fmt, ap);
-	va_end(ap);
-	return false;
-}
-
-/*
- * Quote a fragment that is known to hold only digits and hyphens: "...",
- * cut after QUOTE_MAX_CHARS characters with "..." appended.
- */
-static void
-quote(char dst[QUOTE_BUF], const char *s, size_t len)
-{
-	size_t		n = len > QUOTE_MAX_CHARS ? QUOTE_MAX_CHARS : len;
-
-	dst[0] = '"';
-	memcpy(dst + 1, s, n);
-	if (n < len)
-	{
-		memcpy(dst + 1 + n, "...", 3);
-		n += 3;
-	}
-	dst[1 + n] = '"';
-	dst[2 + n] = '\0';
-}
+/* a reason of CODES_REASON_MAX bytes; returns false */
+#define fail(reason, ...) util_fail((reason), CODES_REASON_MAX, __VA_ARGS__)
 
 static int64_t
 digits_value(const char *s, size_t len)
@@ -123,10 +75,13 @@ ndc_parse(const char *s, size_t len, int64_t *out, char *reason)
 
 	if (s == NULL)
 		len = e = 0;
-	while (b < e && is_blank((unsigned char) s[b]))
-		b++;
-	while (e > b && is_blank((unsigned char) s[e - 1]))
-		e--;
+	{
+		const char *t = s;
+		size_t		n = e;
+
+		util_trim_blanks(&t, &n, &b);
+		e = b + n;
+	}
 	if (b == e)
 		return fail(reason, len == 0 ? "the NDC is empty" : "the NDC contains only blanks");
 
@@ -135,7 +90,7 @@ ndc_parse(const char *s, size_t len, int64_t *out, char *reason)
 	if (e - b >= 2 && (s[b] == 'N' || s[b] == 'n') && s[b + 1] == '4')
 	{
 		p = b + 2;
-		while (p < e && is_blank((unsigned char) s[p]))
+		while (p < e && util_is_blank((unsigned char) s[p]))
 			p++;
 		if (p == e)
 			return fail(reason, "nothing follows the \"N4\" qualifier");
@@ -145,7 +100,7 @@ ndc_parse(const char *s, size_t len, int64_t *out, char *reason)
 	{
 		unsigned char c = (unsigned char) s[i];
 
-		if (is_digit(c))
+		if (util_is_digit(c))
 			continue;
 		if (c == '-')
 		{
@@ -154,7 +109,7 @@ ndc_parse(const char *s, size_t len, int64_t *out, char *reason)
 			nhyphens++;
 			continue;
 		}
-		if (is_blank(c))
+		if (util_is_blank(c))
 			return fail(reason, "a blank at position %zu is inside the NDC; "
 						"separate its segments with \"-\"", i + 1);
 		if (c == '"')
@@ -175,9 +130,9 @@ ndc_parse(const char *s, size_t len, int64_t *out, char *reason)
 			value = digits_value(d, n);
 		else if (n == 10)
 		{
-			char		q[QUOTE_BUF];
+			char		q[UTIL_QUOTE_BUF];
 
-			quote(q, d, n);
+			util_quote_reason(q, d, n);
 			return fail(reason, "a bare 10-digit NDC %s is ambiguous: it could be "
 						"4-4-2 (0%.4s-%.4s-%.2s), 5-3-2 (%.5s-0%.3s-%.2s) or 5-4-1 (%.5s-%.4s-0%.1s)",
 						q, d, d + 4, d + 8, d, d + 5, d + 8, d, d + 5, d + 9);
@@ -191,7 +146,7 @@ ndc_parse(const char *s, size_t len, int64_t *out, char *reason)
 	{
 		const char *seg[3];
 		size_t		seglen[3];
-		char		q[QUOTE_BUF];
+		char		q[UTIL_QUOTE_BUF];
 		static const char *const names[3] = {"labeler", "product", "package"};
 		int			k;
 
@@ -208,19 +163,19 @@ ndc_parse(const char *s, size_t len, int64_t *out, char *reason)
 							names[k], k + 1);
 		if (seglen[0] < 4 || seglen[0] > 6)
 		{
-			quote(q, seg[0], seglen[0]);
+			util_quote_reason(q, seg[0], seglen[0]);
 			return fail(reason, "the labeler segment %s has %zu digits; it must have 4, 5 or 6",
 						q, seglen[0]);
 		}
 		if (seglen[1] < 3 || seglen[1] > 4)
 		{
-			quote(q, seg[1], seglen[1]);
+			util_quote_reason(q, seg[1], seglen[1]);
 			return fail(reason, "the product segment %s has %zu digits; it must have 3 or 4",
 						q, seglen[1]);
 		}
 		if (seglen[2] > 2)
 		{
-			quote(q, seg[2], seglen[2]);
+			util_quote_reason(q, seg[2], seglen[2]);
 			return fail(reason, "the package segment %s has %zu digits; it must have 1 or 2",
 						q, seglen[2]);
 		}
@@ -228,7 +183,7 @@ ndc_parse(const char *s, size_t len, int64_t *out, char *reason)
 		if (!((seglen[1] == 4 && seglen[2] == 2 && seglen[0] >= 4) ||
 			  (seglen[0] == 5 && ((seglen[1] == 3) != (seglen[2] == 1)))))
 		{
-			quote(q, s + p, e - p);
+			util_quote_reason(q, s + p, e - p);
 			return fail(reason, "NDC %s is %zu-%zu-%zu; the accepted forms are 5-4-2, 6-4-2 "
 						"and the 10-digit 4-4-2, 5-3-2 and 5-4-1",
 						q, seglen[0], seglen[1], seglen[2]);

@@ -88,15 +88,22 @@ typedef enum rule_id
 	RULE_SUPPLY_DAYS_EXCEEDED,
 	RULE_KX_WITHOUT_TRANSPLANT_DATE,
 	RULE_KX_SUGGESTED,
-	RULE__COUNT
+	RULE__COUNT					/* not a rule: how many there are */
 } rule_id;
+
+/*
+ * The engine sets no limit on the number of rules: every per-rule array is
+ * sized by RULE__COUNT.  Representations that do have a limit say so with a
+ * StaticAssert next to them (the finding mask of validate.c).
+ */
 
 /* ordered: a higher value is more severe */
 typedef enum rule_severity
 {
 	RULE_SEV_INFO = 0,
 	RULE_SEV_WARNING = 1,
-	RULE_SEV_ERROR = 2
+	RULE_SEV_ERROR = 2,
+	RULE_SEV__COUNT				/* not a severity: how many there are */
 } rule_severity;
 
 /* the input a finding concerns (the finding's `field`) */
@@ -301,7 +308,7 @@ typedef struct rule_findings
 {
 	int			count;			/* findings in items[] */
 	int			dropped;		/* findings that did not fit (still counted below) */
-	int			n_by_severity[3];	/* indexed by rule_severity, dropped included */
+	int			n_by_severity[RULE_SEV__COUNT];	/* indexed by rule_severity, dropped included */
 	rule_finding items[RULES_MAX_FINDINGS];
 } rule_findings;
 

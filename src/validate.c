@@ -35,6 +35,7 @@
 #include "policy_cache.h"
 #include "rules.h"
 #include "types.h"
+#include "util.h"
 
 PG_FUNCTION_INFO_V1(j7599_validate);
 PG_FUNCTION_INFO_V1(j7599_validate_text);
@@ -225,9 +226,16 @@ j7599_is_valid_text(PG_FUNCTION_ARGS)
  * a hash aggregate over a few distinct masks.  A rule fires at one severity
  * per line; bit r is rule r at severity error, bit 32 + r the same rule at
  * its lesser severity (warning, or info for the info rules).
+ *
+ * The one limit on the number of rules: this bigint has room for 32 rules
+ * (two bits each).  The rule engine itself has none (rules.h); a 33rd rule
+ * fails the assertion below until the mask changes representation.
  */
 #define MASK_LESSER_OFFSET 32
-StaticAssertDecl(RULE__COUNT <= MASK_LESSER_OFFSET, "finding mask has room for every rule");
+StaticAssertDecl(RULE__COUNT <= MASK_LESSER_OFFSET,
+				 "the finding mask of _finding_mask holds at most 32 rules");
+StaticAssertDecl(2 * MASK_LESSER_OFFSET <= 64,
+				 "the finding mask is one 64-bit bigint");
 
 static const char *
 lesser_severity_name(rule_id r)
@@ -415,23 +423,16 @@ j7599_cascade(PG_FUNCTION_ARGS)
 	/* the code as policy_for takes it: blanks trimmed, upper case */
 	{
 		const char *s = VARDATA_ANY(code_t);
-		int			len = VARSIZE_ANY_EXHDR(code_t);
-		int			n = 0;
+		size_t		len = VARSIZE_ANY_EXHDR(code_t);
+		size_t		offset;
 		int			i;
 
-		while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-			len--;
-		for (i = 0; i < len && n < 5; i++)
-		{
-			char		ch = s[i];
-
-			if (n == 0 && (ch == ' ' || ch == '\t'))
-				continue;
-			code[n++] = (ch >= 'a' && ch <= 'z') ? (char) (ch - ('a' - 'A')) : ch;
-		}
-		code[n] = '\0';
-		if (n != 5 || i != len)
+		util_trim_blanks(&s, &len, &offset);
+		if (len != 5)
 			return (Datum) 0;
+		for (i = 0; i < 5; i++)
+			code[i] = util_to_upper(s[i]);
+		code[5] = '\0';
 	}
 
 	c = pc_get();

@@ -1,9 +1,10 @@
 # test/c.mk
 #
-# Unit tests and fuzzing of the pure C parsers (src/codes.h), without
-# PostgreSQL.  Run from the repository root:
+# Unit tests and fuzzing of the pure C parsers (src/codes.h, with their
+# helpers in src/util.h), without PostgreSQL.  Run from the repository root:
 #
 #   make -f test/c.mk unit                      build and run the TAP unit tests
+#                                               (the parsers, then util.h)
 #   make -f test/c.mk fuzz FUZZ_SECONDS=20      run every libFuzzer harness
 #   make -f test/c.mk fuzz PARSERS=ndc FUZZ_SECONDS=600
 #                                               one harness only
@@ -29,8 +30,8 @@ CC_UNIT ?= $(if $(shell command -v clang 2>/dev/null),clang,gcc)
 CC_FUZZ ?= clang
 CC_CHECK ?= gcc
 
-SRCS := src/hcpcs_parse.c src/ndc_parse.c src/dx_pos_parse.c
-HDRS := src/codes.h
+SRCS := src/hcpcs_parse.c src/ndc_parse.c src/dx_pos_parse.c src/util.c
+HDRS := src/codes.h src/util.h
 
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 UNIT_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 $(SAN)
@@ -39,6 +40,7 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=
 CHECK_CFLAGS := -std=c11 -Wall -Wextra -Werror
 
 UNIT_BIN := $(BUILD)/unit/test_codes
+UTIL_BIN := $(BUILD)/unit/test_util
 FUZZ_BINS := $(PARSERS:%=$(BUILD)/fuzz/fuzz_%)
 
 .PHONY: all unit fuzz fuzz-build cc-check clean
@@ -50,8 +52,13 @@ $(UNIT_BIN): test/unit/test_codes.c $(SRCS) $(HDRS) test/c.mk
 	@mkdir -p $(@D)
 	$(CC_UNIT) $(UNIT_CFLAGS) -Isrc -o $@ test/unit/test_codes.c $(SRCS)
 
-unit: $(UNIT_BIN)
+$(UTIL_BIN): test/unit/test_util.c src/util.c src/util.h test/c.mk
+	@mkdir -p $(@D)
+	$(CC_UNIT) $(UNIT_CFLAGS) -Isrc -o $@ test/unit/test_util.c src/util.c
+
+unit: $(UNIT_BIN) $(UTIL_BIN)
 	$(UNIT_BIN) $(REF_CODES) $(REF_MODS)
+	$(UTIL_BIN)
 
 $(BUILD)/fuzz/fuzz_%: test/fuzz/fuzz_%.c test/fuzz/fuzz_common.h $(SRCS) $(HDRS) test/c.mk
 	@mkdir -p $(@D)

@@ -5,7 +5,7 @@
 #
 #   make -f test/narrative.mk unit                  build and run the TAP unit test
 #   make -f test/narrative.mk fuzz FUZZ_SECONDS=20  run the libFuzzer harness
-#   make -f test/narrative.mk cc-check              compile narrative.c with gcc -std=c11
+#   make -f test/narrative.mk cc-check              compile narrative.c, util.c with gcc -std=c11
 #   make -f test/narrative.mk clean
 #
 # Fuzzing starts from a seed corpus written under $(BUILD)/fuzz/corpus/narrative
@@ -23,8 +23,8 @@ CC_UNIT ?= $(if $(shell command -v clang 2>/dev/null),clang,gcc)
 CC_FUZZ ?= clang
 CC_CHECK ?= gcc
 
-SRCS := src/narrative.c
-HDRS := src/narrative.h
+SRCS := src/narrative.c src/util.c
+HDRS := src/narrative.h src/util.h
 
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 UNIT_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 $(SAN)
@@ -78,10 +78,13 @@ fuzz: $(FUZZ_BIN)
 		-artifact_prefix="$(ARTIFACTS)"/ -print_final_stats=1 $(FUZZ_FLAGS) "$(CORPUS)"; \
 	echo "== fuzzing passed: narrative"
 
-# the reader alone, as a plain C11 compiler sees it
+# the reader and its helpers, as a plain C11 compiler sees them
 cc-check:
 	@mkdir -p $(BUILD)/cc
-	$(CC_CHECK) $(CHECK_CFLAGS) -Isrc -c src/narrative.c -o $(BUILD)/cc/narrative.o
+	@set -e; for f in $(SRCS); do \
+		echo "$(CC_CHECK) $(CHECK_CFLAGS) -c $$f"; \
+		$(CC_CHECK) $(CHECK_CFLAGS) -Isrc -c $$f -o $(BUILD)/cc/$$(basename $$f .c).o; \
+	done
 
 clean:
 	rm -f $(UNIT_BIN) $(FUZZ_BIN)

@@ -1,7 +1,10 @@
 /*
  * test/fuzz/fuzz_icd10.c
  *
- * libFuzzer harness for icd10_parse and pos_parse.
+ * libFuzzer harness for icd10_parse and pos_parse.  icd10_parse is the one
+ * ICD-10-CM syntax check of j7599: the rule engine calls it for DX_MALFORMED
+ * and matches policy prefixes against the normal form it returns, so this
+ * oracle covers every path a diagnosis takes.
  *
  * Invariants (any failure aborts):
  *  - icd10_parse accepts exactly what ^[A-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$
