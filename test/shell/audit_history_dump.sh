@@ -61,7 +61,7 @@ is "$(q "$DST" "$hist")" "$(q "$SRC" "$hist")" "the history is restored as it wa
 is "$(q "$DST" "SELECT j7599.audit_run('claims', 'after the restore') > max(run_id) FROM j7599.audit_history WHERE note IS DISTINCT FROM 'after the restore'")" \
 	"t" "a run after the restore gets a new id (the sequence is restored)"
 is "$(q "$DST" "SELECT string_agg(concat_ws('|', rule, before, after, delta), ',') FROM j7599.audit_compare(1, 2)")" \
-	"UNITS_INVALID|1|0|-1,MODIFIER_CONFLICT|1|1|0" "audit_compare reads the restored runs"
+	"MODIFIER_CONFLICT|1|1|0,UNITS_INVALID|1|0|-1" "audit_compare reads the restored runs"
 
 # ---- restored without the sequence's value -------------------------------------------------
 "$PGBIN/pg_restore" -l "$WORK/src.dump" | grep -Ev '^[0-9]+; [0-9]+ [0-9]+ SEQUENCE SET j7599 audit_run_id_seq ' \
