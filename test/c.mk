@@ -1,6 +1,6 @@
 # test/c.mk
 #
-# Unit tests and fuzzing of the pure C parsers (src/codes.h), without
+# Unit tests and fuzzing of the pure C parsers (src/codes.h, src/x12.h), without
 # PostgreSQL.  Run from the repository root:
 #
 #   make -f test/c.mk unit                      build and run the TAP unit tests
@@ -23,14 +23,14 @@ REF_MODS ?= data/reference/hcpcs-modifiers-2020.csv
 FUZZ_SECONDS ?= 20
 FUZZ_MAX_LEN ?= 256
 FUZZ_FLAGS ?=
-PARSERS ?= line ndc icd10
+PARSERS ?= line ndc icd10 x12
 
 CC_UNIT ?= $(if $(shell command -v clang 2>/dev/null),clang,gcc)
 CC_FUZZ ?= clang
 CC_CHECK ?= gcc
 
-SRCS := src/hcpcs_parse.c src/ndc_parse.c src/dx_pos_parse.c
-HDRS := src/codes.h
+SRCS := src/hcpcs_parse.c src/ndc_parse.c src/dx_pos_parse.c src/x12_parse.c
+HDRS := src/codes.h src/x12.h
 
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 UNIT_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 $(SAN)
@@ -39,6 +39,7 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=
 CHECK_CFLAGS := -std=c11 -Wall -Wextra -Werror
 
 UNIT_BIN := $(BUILD)/unit/test_codes
+UNIT_X12_BIN := $(BUILD)/unit/test_x12
 FUZZ_BINS := $(PARSERS:%=$(BUILD)/fuzz/fuzz_%)
 
 .PHONY: all unit fuzz fuzz-build cc-check clean
@@ -50,8 +51,13 @@ $(UNIT_BIN): test/unit/test_codes.c $(SRCS) $(HDRS) test/c.mk
 	@mkdir -p $(@D)
 	$(CC_UNIT) $(UNIT_CFLAGS) -Isrc -o $@ test/unit/test_codes.c $(SRCS)
 
-unit: $(UNIT_BIN)
+$(UNIT_X12_BIN): test/unit/test_x12.c $(SRCS) $(HDRS) test/c.mk
+	@mkdir -p $(@D)
+	$(CC_UNIT) $(UNIT_CFLAGS) -Isrc -o $@ test/unit/test_x12.c $(SRCS)
+
+unit: $(UNIT_BIN) $(UNIT_X12_BIN)
 	$(UNIT_BIN) $(REF_CODES) $(REF_MODS)
+	$(UNIT_X12_BIN)
 
 $(BUILD)/fuzz/fuzz_%: test/fuzz/fuzz_%.c test/fuzz/fuzz_common.h $(SRCS) $(HDRS) test/c.mk
 	@mkdir -p $(@D)
