@@ -1,7 +1,7 @@
 # test/c.mk
 #
-# Unit tests and fuzzing of the pure C parsers (src/codes.h, with their
-# helpers in src/util.h), without PostgreSQL.  Run from the repository root:
+# Unit tests and fuzzing of the pure C parsers (src/codes.h, src/x12.h, with
+# their helpers in src/util.h), without PostgreSQL.  Run from the repository root:
 #
 #   make -f test/c.mk unit                      build and run the TAP unit tests
 #                                               (the parsers, then util.h)
@@ -24,14 +24,14 @@ REF_MODS ?= data/reference/hcpcs-modifiers-2020.csv
 FUZZ_SECONDS ?= 20
 FUZZ_MAX_LEN ?= 256
 FUZZ_FLAGS ?=
-PARSERS ?= line ndc icd10
+PARSERS ?= line ndc icd10 x12
 
 CC_UNIT ?= $(if $(shell command -v clang 2>/dev/null),clang,gcc)
 CC_FUZZ ?= clang
 CC_CHECK ?= gcc
 
-SRCS := src/hcpcs_parse.c src/ndc_parse.c src/dx_pos_parse.c src/util.c
-HDRS := src/codes.h src/util.h
+SRCS := src/hcpcs_parse.c src/ndc_parse.c src/dx_pos_parse.c src/x12_parse.c src/util.c
+HDRS := src/codes.h src/x12.h src/util.h
 
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 UNIT_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 $(SAN)
@@ -41,6 +41,7 @@ CHECK_CFLAGS := -std=c11 -Wall -Wextra -Werror
 
 UNIT_BIN := $(BUILD)/unit/test_codes
 UTIL_BIN := $(BUILD)/unit/test_util
+UNIT_X12_BIN := $(BUILD)/unit/test_x12
 FUZZ_BINS := $(PARSERS:%=$(BUILD)/fuzz/fuzz_%)
 
 .PHONY: all unit fuzz fuzz-build cc-check clean
@@ -56,9 +57,14 @@ $(UTIL_BIN): test/unit/test_util.c src/util.c src/util.h test/c.mk
 	@mkdir -p $(@D)
 	$(CC_UNIT) $(UNIT_CFLAGS) -Isrc -o $@ test/unit/test_util.c src/util.c
 
-unit: $(UNIT_BIN) $(UTIL_BIN)
+$(UNIT_X12_BIN): test/unit/test_x12.c $(SRCS) $(HDRS) test/c.mk
+	@mkdir -p $(@D)
+	$(CC_UNIT) $(UNIT_CFLAGS) -Isrc -o $@ test/unit/test_x12.c $(SRCS)
+
+unit: $(UNIT_BIN) $(UTIL_BIN) $(UNIT_X12_BIN)
 	$(UNIT_BIN) $(REF_CODES) $(REF_MODS)
 	$(UTIL_BIN)
+	$(UNIT_X12_BIN)
 
 $(BUILD)/fuzz/fuzz_%: test/fuzz/fuzz_%.c test/fuzz/fuzz_common.h $(SRCS) $(HDRS) test/c.mk
 	@mkdir -p $(@D)

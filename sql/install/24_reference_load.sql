@@ -16,7 +16,51 @@
  * the reference tables can use them.  Loaded and changed rows are user rows
  * (shipped = false) and survive pg_dump / pg_restore.  The staging table is
  * only read; its name is used as a regclass, never pasted in as text.
+ *
+ * Safety: a loader refuses (22023, nothing changed) an empty staging table
+ * (a \copy that failed just before would otherwise close every code), and a
+ * file that would close more than 10% of the rows in force on `effective`
+ * unless called with allow_mass_close => true.  A row whose values the file
+ * does not change is not touched: a shipped row stays shipped, keeps its
+ * version and source, and is not counted as updated.
  */
+
+-- Refuses a load that would close too much (22023): more than a tenth of the
+-- rows in force on `effective`.  `what` names the rows ("HCPCS codes").
+CREATE FUNCTION j7599._mass_close_check(loader text, what text, would_close bigint, in_force bigint,
+                                        effective date, allow_mass_close boolean) RETURNS void
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF coalesce(allow_mass_close, false) OR coalesce(would_close, 0) = 0 OR would_close * 10 <= in_force THEN
+        RETURN;
+    END IF;
+    RAISE EXCEPTION '% refuses to close % of the % % in force on %', loader, would_close, in_force, what, effective
+        USING ERRCODE = 'invalid_parameter_value',
+              DETAIL = format('The staging table lacks %s of the %s %s in force on %s, more than 10%%; nothing was changed.',
+                              would_close, in_force, what, effective),
+              HINT = 'Check that the whole file reached the staging table; to close them anyway, call the loader '
+                     'with allow_mass_close => true.';
+END
+$$;
+
+-- Refuses an empty staging table (22023).
+CREATE FUNCTION j7599._empty_staging_check(staging regclass, in_file bigint) RETURNS void
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF coalesce(in_file, 0) > 0 THEN
+        RETURN;
+    END IF;
+    RAISE EXCEPTION 'staging table % holds no code', staging
+        USING ERRCODE = 'invalid_parameter_value',
+              DETAIL = 'Loading it would close every code in force; nothing was changed.',
+              HINT = 'Fill the staging table first (psql: \copy stage FROM ''file.csv'' WITH (FORMAT csv, HEADER)); '
+                     'a \copy that failed leaves it empty.';
+END
+$$;
 
 -- Checks that `staging` has the columns the loader reads (42703 if not).
 CREATE FUNCTION j7599.staging_check(staging regclass, VARIADIC needed text[]) RETURNS void
@@ -38,7 +82,7 @@ END
 $$;
 
 CREATE FUNCTION j7599.load_hcpcs_codes(staging regclass, code_set_version text, source text,
-                                       effective date DEFAULT NULL)
+                                       effective date DEFAULT NULL, allow_mass_close boolean DEFAULT false)
 RETURNS TABLE (inserted bigint, updated bigint, closed bigint, not_in_file bigint)
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -50,6 +94,8 @@ DECLARE
         'nullif(btrim(s.short_description::text), %L) AS short_description '
         'FROM %s AS s WHERE nullif(btrim(s.code::text), %L) IS NOT NULL', '', staging, '');
     bad text;
+    n_file bigint;
+    n_force bigint;
     n_ins bigint;
     n_upd bigint;
     n_closed bigint;
@@ -78,8 +124,28 @@ BEGIN
             USING ERRCODE = 'cardinality_violation';
     END IF;
 
-    -- codes in the file: known ones take the new descriptors and version (a
-    -- code closed earlier is open again), new ones are inserted
+    -- refusals, before anything changes: an empty file, and a file that
+    -- would close more than a tenth of the codes in force on `effective`
+    EXECUTE format('SELECT count(*) FROM (%s) AS s', src) INTO n_file;
+    PERFORM j7599._empty_staging_check(staging, n_file);
+    IF effective IS NOT NULL THEN
+        EXECUTE format(
+            'WITH s AS (%s) '
+            'SELECT count(*) FILTER (WHERE h.valid @> $1), '
+            '       count(*) FILTER (WHERE s.code IS NULL '
+            '                          AND (upper_inf(h.valid) OR upper(h.valid) > $1) '
+            '                          AND (lower_inf(h.valid) OR lower(h.valid) < $1)) '
+            'FROM j7599.hcpcs_code AS h LEFT JOIN s ON s.code = h.code', src)
+            INTO n_force, n_closed
+            USING effective;
+        PERFORM j7599._mass_close_check('load_hcpcs_codes', 'HCPCS codes', n_closed, n_force, effective,
+                                        allow_mass_close);
+    END IF;
+
+    -- codes in the file: a known one whose descriptors changed takes them,
+    -- with the new version and source, and one closed earlier is open again;
+    -- a known code the file leaves as it is keeps its row (a shipped row
+    -- stays shipped); new codes are inserted
     EXECUTE format(
         'WITH s AS (%s) '
         'UPDATE j7599.hcpcs_code AS h SET '
@@ -89,7 +155,10 @@ BEGIN
         '    source = $2, '
         '    valid = daterange(lower(h.valid), NULL, %L), '
         '    shipped = false '
-        'FROM s WHERE s.code = h.code', src, '[)')
+        'FROM s WHERE s.code = h.code '
+        '  AND (h.long_description IS DISTINCT FROM s.long_description '
+        '       OR h.short_description IS DISTINCT FROM s.short_description '
+        '       OR NOT upper_inf(h.valid))', src, '[)')
         USING code_set_version, source;
     GET DIAGNOSTICS n_upd = ROW_COUNT;
     EXECUTE format(
@@ -122,7 +191,8 @@ END
 $$;
 
 CREATE FUNCTION j7599.load_place_of_service(staging regclass, source text, effective date DEFAULT NULL,
-                                            confidence text DEFAULT 'confirmed')
+                                            confidence text DEFAULT 'confirmed',
+                                            allow_mass_close boolean DEFAULT false)
 RETURNS TABLE (inserted bigint, updated bigint, unchanged bigint, closed bigint, not_in_file bigint)
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -133,6 +203,8 @@ DECLARE
         'btrim(s.name::text) AS name '
         'FROM %s AS s WHERE nullif(btrim(s.code::text), %L) IS NOT NULL', '^[0-9]$', '0', staging, '');
     bad text;
+    n_file bigint;
+    n_force bigint;
     n_ins bigint;
     n_upd bigint;
     n_same bigint;
@@ -164,6 +236,23 @@ BEGIN
     IF bad IS NOT NULL THEN
         RAISE EXCEPTION 'staging table % holds % more than once', staging, bad
             USING ERRCODE = 'cardinality_violation';
+    END IF;
+
+    -- refusals, before anything changes (as in load_hcpcs_codes)
+    EXECUTE format('SELECT count(*) FROM (%s) AS s', src) INTO n_file;
+    PERFORM j7599._empty_staging_check(staging, n_file);
+    IF effective IS NOT NULL THEN
+        EXECUTE format(
+            'WITH s AS (%s) '
+            'SELECT count(*) FILTER (WHERE h.valid @> $1), '
+            '       count(*) FILTER (WHERE s.code IS NULL '
+            '                          AND (upper_inf(h.valid) OR upper(h.valid) > $1) '
+            '                          AND (lower_inf(h.valid) OR lower(h.valid) < $1)) '
+            'FROM j7599.place_of_service AS h LEFT JOIN s ON s.code = h.code', src)
+            INTO n_force, n_closed
+            USING effective;
+        PERFORM j7599._mass_close_check('load_place_of_service', 'place-of-service codes', n_closed, n_force,
+                                        effective, allow_mass_close);
     END IF;
 
     -- codes in the list: a known one is updated only when its name changed or

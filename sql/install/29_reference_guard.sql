@@ -145,9 +145,11 @@ REVOKE ALL ON TABLE j7599.hcpcs_code, j7599.modifier, j7599.modifier_conflict, j
 GRANT SELECT ON TABLE j7599.hcpcs_code, j7599.modifier, j7599.modifier_conflict, j7599.place_of_service,
                       j7599.drug_code, j7599.payer, j7599.payer_alias, j7599.policy TO PUBLIC;
 -- The loaders write the tables with the caller's privileges; they are not for everyone.
-REVOKE ALL ON FUNCTION j7599.load_hcpcs_codes(regclass, text, text, date),
-                       j7599.load_place_of_service(regclass, text, date, text),
-                       j7599.staging_check(regclass, text[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION j7599.load_hcpcs_codes(regclass, text, text, date, boolean),
+                       j7599.load_place_of_service(regclass, text, date, text, boolean),
+                       j7599.staging_check(regclass, text[]),
+                       j7599._empty_staging_check(regclass, bigint),
+                       j7599._mass_close_check(text, text, bigint, bigint, date, boolean) FROM PUBLIC;
 
 -- ---------------------------------------------------------------------------
 -- Comments
@@ -265,13 +267,19 @@ COMMENT ON FUNCTION j7599.policy_explain(text, date, text) IS
 'One row per policy field: the resolved value (NULL when unknown), the payer it came from, that row''s source and the '
 'field''s confidence. No rows for an unknown payer';
 COMMENT ON FUNCTION j7599.staging_check(regclass, text[]) IS 'Raises 42703 unless the staging table has every named column (used by the loaders)';
-COMMENT ON FUNCTION j7599.load_hcpcs_codes(regclass, text, text, date) IS
+COMMENT ON FUNCTION j7599.load_hcpcs_codes(regclass, text, text, date, boolean) IS
 'Loads a newer CMS HCPCS Level II file from a staging table with columns code, long_description, short_description: '
-'known codes take the new descriptors and version, new codes are inserted (is_noc false: set it yourself for new NOC '
-'codes), and when effective is given, codes missing from the file stop being valid on that date. Returns the counts';
-COMMENT ON FUNCTION j7599.load_place_of_service(regclass, text, date, text) IS
+'known codes whose descriptors changed take them with the new version and source (codes the file leaves unchanged keep their row: a shipped row stays shipped), new codes are inserted (is_noc false: set it yourself for new NOC '
+'codes), and when effective is given, codes missing from the file stop being valid on that date. Refuses (22023, nothing changed) an empty staging table, '
+'and closing more than 10% of the codes in force on effective unless allow_mass_close is true. Returns the counts';
+COMMENT ON FUNCTION j7599.load_place_of_service(regclass, text, date, text, boolean) IS
 'Loads a newer CMS place-of-service list from a staging table with columns code, name: new codes are inserted (valid '
-'from effective), renamed codes updated, and when effective is given, codes missing from the list stop being valid on that date. Returns the counts';
+'from effective), renamed codes updated (unchanged ones keep their row: a shipped row stays shipped), and when effective is given, codes missing from the list stop being valid on that date. '
+'Refuses (22023, nothing changed) an empty staging table, and closing more than 10% of the codes in force on effective unless allow_mass_close is true. Returns the counts';
+COMMENT ON FUNCTION j7599._empty_staging_check(regclass, bigint) IS
+'Internal: raises 22023 when a loader''s staging table holds no code (used by the loaders)';
+COMMENT ON FUNCTION j7599._mass_close_check(text, text, bigint, bigint, date, boolean) IS
+'Internal: raises 22023 when a load would close more than 10% of the rows in force on its effective date, unless allow_mass_close (used by the loaders)';
 COMMENT ON FUNCTION j7599.reference_row_updated() IS 'Trigger: an UPDATE that changes a shipped reference row makes it a user row (shipped = false)';
 COMMENT ON FUNCTION j7599.reference_row_inserted() IS
 'Trigger: an inserted reference row is a user row; one with the key (trigger arguments) of a still-shipped row replaces that row';

@@ -3,7 +3,7 @@
 -- the loaders for newer code sets.
 BEGIN;
 SET LOCAL search_path = public;
-SELECT plan(61);
+SELECT plan(62);
 
 -- ---- HCPCS codes -------------------------------------------------------------
 SELECT is((SELECT count(*) FROM j7599.hcpcs_code), 6710::bigint, '6,710 HCPCS Level II codes are shipped');
@@ -131,11 +131,11 @@ SELECT is((SELECT array_agg(cfg::regclass::text ORDER BY cfg::regclass::text)
           ARRAY['j7599.drug_code', 'j7599.hcpcs_code', 'j7599.modifier', 'j7599.modifier_conflict',
                 'j7599.payer', 'j7599.payer_alias', 'j7599.place_of_service', 'j7599.policy'],
           'the eight reference tables are registered with pg_extension_config_dump, saving only rows WHERE NOT shipped');
-SELECT is((SELECT array_agg(cfg::regclass::text || ':' || cond)
+SELECT is((SELECT array_agg(cfg::regclass::text || ':' || cond ORDER BY cfg::regclass::text)
            FROM pg_extension, unnest(extconfig, extcondition) AS u(cfg, cond)
            WHERE extname = 'j7599' AND cond <> 'WHERE NOT shipped'),
-          ARRAY['j7599.registration:'],
-          'the only other config table is registration, dumped whole');
+          ARRAY['j7599.audit_history:', 'j7599.audit_run_id_seq:', 'j7599.registration:'],
+          'the only other config relations are the registrations and the audit history with its sequence, dumped whole');
 
 -- ---- the shipped flag ---------------------------------------------------------
 UPDATE j7599.hcpcs_code SET short_description = short_description WHERE code = 'J7599';
@@ -175,23 +175,26 @@ UPDATE hcpcs_stage SET long_description = 'Tacrolimus, extended release, (envars
 INSERT INTO hcpcs_stage VALUES (' j7521 ', 'Tacrolimus, granules, for oral suspension, 0.1 mg', 'Tacrolim granules oral susp', 1);
 SELECT results_eq(
     $$SELECT * FROM j7599.load_hcpcs_codes('hcpcs_stage', '2025', 'test file', effective => '2025-01-01')$$,
-    $$VALUES (1::bigint, 6709::bigint, 1::bigint, 0::bigint)$$,
-    'load_hcpcs_codes reports 1 inserted, 6,709 updated, 1 closed');
+    $$VALUES (1::bigint, 1::bigint, 1::bigint, 0::bigint)$$,
+    'load_hcpcs_codes reports 1 inserted, 1 updated (the one changed descriptor), 1 closed');
 SELECT results_eq($$SELECT valid, shipped, is_noc, code_set_version FROM j7599.hcpcs_code WHERE code = 'J7521'$$,
                   $$VALUES ('[2025-01-01,)'::daterange, false, false, '2025')$$,
                   'a new code is valid from the effective date and is a user row');
 SELECT results_eq($$SELECT valid, shipped FROM j7599.hcpcs_code WHERE code = 'J7513'$$,
                   $$VALUES ('(,2025-01-01)'::daterange, false)$$, 'a code missing from the file is closed');
-SELECT results_eq($$SELECT long_description, valid, is_noc, code_set_version, source FROM j7599.hcpcs_code
+SELECT results_eq($$SELECT long_description, valid, is_noc, code_set_version, source, shipped FROM j7599.hcpcs_code
                      WHERE code IN ('J7503', 'J7599') ORDER BY code$$,
                   $$VALUES ('Tacrolimus, extended release, (envarsus xr), oral, 0.25 mg (2025 wording)', '(,)'::daterange,
-                            false, '2025', 'test file'),
-                           ('Immunosuppressive drug, not otherwise classified', '(,)'::daterange, true, '2025', 'test file')$$,
-                  'known codes take the new descriptors and version and keep is_noc');
+                            false, '2025', 'test file', false),
+                           ('Immunosuppressive drug, not otherwise classified', '(,)'::daterange, true, '2020',
+                            'CMS HCPCS Level II annual file 2020, as republished in github.com/wamuir/hcpcs', false)$$,
+                  'a known code whose descriptors changed takes them and the version, keeps is_noc; an unchanged code keeps its version and source');
+SELECT is((SELECT count(*) FROM j7599.hcpcs_code WHERE shipped), 6707::bigint,
+          'the codes the file leaves unchanged stay shipped (all but J7503, J7513 and the edited J7599)');
 SELECT results_eq(
     $$SELECT * FROM j7599.load_hcpcs_codes('hcpcs_stage', '2025b', 'test file again')$$,
-    $$VALUES (0::bigint, 6710::bigint, 0::bigint, 1::bigint)$$,
-    'without an effective date nothing is closed; the missing code is counted');
+    $$VALUES (0::bigint, 0::bigint, 0::bigint, 1::bigint)$$,
+    'without an effective date nothing is closed; the missing code is counted; unchanged codes are not updated');
 CREATE TEMP TABLE bad_stage (code text, long_description text);
 SELECT throws_ok($$SELECT * FROM j7599.load_hcpcs_codes('bad_stage', '2025', 'x')$$, '42703', NULL,
                  'a staging table without short_description is refused (42703)');
@@ -204,7 +207,7 @@ INSERT INTO bad_codes VALUES ('J7599', 'one', NULL), ('j7599', 'two', NULL);
 SELECT throws_ok($$SELECT * FROM j7599.load_hcpcs_codes('bad_codes', '2025', 'x')$$, '21000', NULL,
                  'a code given twice is refused (21000)');
 CREATE TEMP TABLE "Odd Stage; DROP TABLE x" (code text, long_description text, short_description text);
-INSERT INTO "Odd Stage; DROP TABLE x" VALUES ('J7599', 'Immunosuppressive drug, not otherwise classified', 'Immunosuppressive drug noc');
+INSERT INTO "Odd Stage; DROP TABLE x" VALUES ('J7599', 'Immunosuppressive drug, not otherwise classified (2026)', 'Immunosuppressive drug noc');
 SELECT results_eq($$SELECT inserted, updated FROM j7599.load_hcpcs_codes('"Odd Stage; DROP TABLE x"', '2026', 'x')$$,
                   $$VALUES (0::bigint, 1::bigint)$$, 'a staging table name that needs quoting works');
 

@@ -3,8 +3,8 @@
 # pg_dump it with j7599 installed (by a superuser) and its own tables
 # registered and enforced, without extra flags; the dump restores, by a
 # superuser into a new database, and by that owner into a database of its own
-# where a superuser has installed the extension: the registrations come back,
-# the tables are enforced again.  (pg_dump sets row_security = off and stops
+# where a superuser has installed the extension: the registrations and the
+# audit history come back, the tables are enforced again.  (pg_dump sets row_security = off and stops
 # at a table whose row-level security would hide rows from it.)
 # Prints TAP.  Needs a running server with j7599 installed: PGHOST, PGPORT and
 # PGUSER (a superuser) point at it, as scripts/test.sh sets them.
@@ -40,7 +40,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "1..14"
+echo "1..17"
 
 # ---- a database owned by a plain role; the extension by the superuser ----------
 "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE ROLE $ROLE LOGIN" \
@@ -60,11 +60,18 @@ INSERT INTO claims.lines SELECT g, 'J7507', 1 + g % 3, '{Z94.0}' FROM generate_s
 CREATE TABLE claims.legacy (id int, line j7599.hcpcs_line, units int);
 INSERT INTO claims.legacy VALUES (1, 'J7507', 1), (2, 'J7507-JW-JZ', 0);
 SELECT j7599.register('claims.legacy', line => 'line', units => 'units');
+SELECT j7599.audit_run('claims.legacy', 'recorded by the owner');
 SQL
 ok $? "the role creates, registers and enforces its tables"
 sed 's/^/# /' "$WORK/tables.log" | grep -v '^# $'
 is "$(q "$SRC" "SELECT string_agg(tbl::text || ':' || registered_by, ',' ORDER BY tbl::text) FROM j7599.registration")" \
 	"claims.legacy:$ROLE,claims.lines:$ROLE" "two registrations, recorded by the role"
+
+hist="SELECT string_agg(concat_ws('|', run_id, tbl, table_name, started_at, finished_at, rows_checked, rule, severity,
+                                  rows_violated, note, run_by), E'\n' ORDER BY run_id, rule)
+      FROM j7599.audit_history"
+is "$(q "$SRC" "SELECT count(*) || ':' || min(run_by) FROM j7599.audit_history WHERE tbl = 'claims.legacy'::regclass")" \
+	"2:$ROLE" "an audit run of the legacy table recorded by the role (two rules)"
 
 # ---- pg_dump as the role ------------------------------------------------------
 "$PGBIN/pg_dump" -U "$ROLE" -Fc -f "$WORK/src.dump" "$SRC" 2>"$WORK/dump.err"
@@ -85,6 +92,7 @@ reg="SELECT string_agg(concat_ws('|', tbl, line, units, dx, registered_at, regis
 is "$(q "$DST" "$reg")" "$(q "$SRC" "$reg")" "restored by a superuser: the registrations are as they were"
 is "$(sqlstate "$DST" "$ROLE" "INSERT INTO claims.lines VALUES (1000, 'J7507-JW-JZ', 1)")" "23514" \
 	"restored by a superuser: the table is enforced"
+is "$(q "$DST" "$hist")" "$(q "$SRC" "$hist")" "restored by a superuser: the audit history is as it was"
 is "$(q "$DST" "SELECT string_agg(concat_ws('|', rule, rows_violated, rows_checked), ',' ORDER BY rule)
                 FROM j7599.audit_summary('claims.legacy')")" "MODIFIER_CONFLICT|1|2,UNITS_INVALID|1|2" \
 	"restored by a superuser: the legacy table audits"
@@ -95,11 +103,13 @@ is "$(q "$DST" "SELECT string_agg(concat_ws('|', rule, rows_violated, rows_check
 		-c 'CREATE EXTENSION j7599 CASCADE' >/dev/null 2>>"$WORK/psql.err"
 # everything but the extension's own objects, which the superuser installed:
 # the role's schema, tables, rows, constraints and triggers, and the rows of
-# j7599.registration
+# j7599.registration and j7599.audit_history (not the run-id sequence's value,
+# which only the extension's owner may set: new run ids step over the
+# restored ones)
 "$PGBIN/pg_restore" -l "$WORK/src.dump" |
-	grep -Ev '^[0-9]+; [0-9]+ [0-9]+ (SCHEMA - j7599|COMMENT - SCHEMA j7599|EXTENSION|COMMENT - EXTENSION|TABLE DATA j7599) ' \
+	grep -Ev '^[0-9]+; [0-9]+ [0-9]+ (SCHEMA - j7599|COMMENT - SCHEMA j7599|EXTENSION|COMMENT - EXTENSION|TABLE DATA j7599|SEQUENCE SET j7599) ' \
 		>"$WORK/own.list"
-"$PGBIN/pg_restore" -l "$WORK/src.dump" | grep -E '^[0-9]+; [0-9]+ [0-9]+ TABLE DATA j7599 registration ' >>"$WORK/own.list"
+"$PGBIN/pg_restore" -l "$WORK/src.dump" | grep -E '^[0-9]+; [0-9]+ [0-9]+ TABLE DATA j7599 (registration|audit_history) ' >>"$WORK/own.list"
 grep -v '^;' "$WORK/own.list" | sed 's/^/# restored by the role: /'
 "$PGBIN/pg_restore" -U "$ROLE" --exit-on-error -L "$WORK/own.list" -d "$OWN" "$WORK/src.dump" 2>"$WORK/own_restore.err"
 ok $? "pg_restore by the role of its objects and the registrations exits with status 0"
@@ -109,6 +119,7 @@ is "$(q "$OWN" "SELECT string_agg(concat_ws('|', tbl, line, units, dx, registere
 	"restored by the role: the registrations are back, recorded by the role"
 is "$(sqlstate "$OWN" "$ROLE" "INSERT INTO claims.lines VALUES (1000, 'J7507-JW-JZ', 1)")" "23514" \
 	"restored by the role: the table is enforced"
+is "$(q "$OWN" "$hist")" "$(q "$SRC" "$hist")" "restored by the role: the audit history is as it was"
 
 # ---- clean up ------------------------------------------------------------------
 "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -d postgres -c "DROP DATABASE $SRC" -c "DROP DATABASE $DST" \
