@@ -22,10 +22,16 @@
 #          an error, and a CLEAN file of ROWS lines (error_pct 0) for the loads.
 # Databases bench_ref (CREATE EXTENSION j7599ref) and bench_cur (j7599), the
 #          same tables in both.
-# Timed, per database (median of RUNS runs; each run is a fresh session per
-# database, REF then CUR (A B A B ...), the statement order alternating from
-# run to run; one backend: parallel workers and JIT off; inside the server with
-# bench.time_ms, after a warm-up of every statement on a few lines):
+# Timed: RUNS runs; in each run every statement in turn, for REF and for CUR
+# one right after the other (REF first in odd runs, CUR first in even runs: A B
+# B A ...; the statement order reversed every other run), each time in a fresh
+# session of its database that warms the statement on a few lines first, then
+# checkpoints; one backend (parallel workers and JIT off); timed inside the
+# server with bench.time_ms, as validate.sh does.  Interleaving statement by
+# statement rather than session by session matters on a shared machine: its
+# slow spells last seconds and would otherwise fall on one version's whole run.
+# The median of the RUNS timings of each statement and version is reported.
+# The statements:
 #   floor        SELECT count(*) FROM claims_src c
 #   is_valid     SELECT count(*) FILTER (WHERE j7599.is_valid(...)) FROM claims_src c
 #   is_valid/distinct  the same over claims_distinct (every narrative distinct,
@@ -45,10 +51,11 @@
 # and, for the loads, on the ratios to the floor.  Never asserted.  The floor
 # statements touch no extension code: their CUR/REF shows the noise of the run.
 # The cluster runs with autovacuum off and checkpoint_timeout 1h, and each
-# session checkpoints before its timed statements, so that no background work
+# session checkpoints before its timed statement, so that no background work
 # lands on one version's statement rather than the other's.
-# Takes about 10 minutes for 1,000,000 lines and 5 runs on 2 cores (two builds,
-# the data, 10 sessions of about 20 s).
+# Takes about 3 minutes for 1,000,000 lines and 5 runs on 2 cores (the two
+# builds, the data, 80 sessions of which the longest loads 1,000,000 lines);
+# more RUNS narrow the medians on a busy machine (RUNS 9: about 4 minutes).
 set -eu
 . "$(dirname "$0")/../../scripts/lib.sh"
 . "$(dirname "$0")/bench_lib.sh"
@@ -62,7 +69,7 @@ PG_CONFIG="$PGBIN/pg_config"
 REF_SHA=$(git -C "$J7599_ROOT" rev-parse --verify --quiet "$REF^{commit}") ||
 	{ echo "versions.sh: $REF is not a commit of $J7599_ROOT" >&2; exit 2; }
 CUR_DESC=$(git -C "$J7599_ROOT" rev-parse --short HEAD)
-[ -z "$(git -C "$J7599_ROOT" status --porcelain --untracked-files=no)" ] || CUR_DESC="$CUR_DESC + uncommitted changes"
+[ -z "$(git -C "$J7599_ROOT" status --porcelain --untracked-files=no -- src sql j7599.control Makefile)" ] || CUR_DESC="$CUR_DESC + uncommitted changes"
 
 # files this script puts into the PostgreSQL tree, and its build directory:
 # removed on exit (the EXIT trap set below, after j7599_cluster_up sets its own)
@@ -118,12 +125,12 @@ CLEAN="$J7599_TMP/claims_clean.csv"
 WARM="$J7599_TMP/claims_clean_warm.csv"
 j7599_log "generating $ROWS claim lines (10% with an error) and a clean file of $ROWS lines"
 j7599_psql -d postgres -c 'CREATE DATABASE bench_gen'
-j7599_psql -d bench_gen -v rows="$ROWS" -v error_pct=0 -f "$J7599_ROOT/test/bench/gen_claims.sql"
+PGOPTIONS='-c client_min_messages=warning' j7599_psql -d bench_gen -v rows="$ROWS" -v error_pct=0 -f "$J7599_ROOT/test/bench/gen_claims.sql"
 j7599_psql -d bench_gen >/dev/null <<SQL
 COPY claims_src TO '$CLEAN' WITH (FORMAT csv);
 COPY (SELECT * FROM claims_src ORDER BY claim_id, line_no LIMIT 1000) TO '$WARM' WITH (FORMAT csv);
 SQL
-j7599_psql -d bench_gen -v rows="$ROWS" -v error_pct=10 -f "$J7599_ROOT/test/bench/gen_claims.sql"
+PGOPTIONS='-c client_min_messages=warning' j7599_psql -d bench_gen -v rows="$ROWS" -v error_pct=10 -f "$J7599_ROOT/test/bench/gen_claims.sql"
 j7599_psql -d bench_gen -c "COPY claims_src TO '$DATA' WITH (FORMAT csv)" >/dev/null
 j7599_psql -d postgres -c 'DROP DATABASE bench_gen'
 
@@ -146,7 +153,7 @@ for v in ref cur; do
 		exit 2
 	fi
 	# gen_claims.sql with no rows makes the empty table; the rows come from the one file
-	j7599_psql -d "$db" -v rows=0 -v error_pct=0 -f "$J7599_ROOT/test/bench/gen_claims.sql"
+	PGOPTIONS='-c client_min_messages=warning' j7599_psql -d "$db" -v rows=0 -v error_pct=0 -f "$J7599_ROOT/test/bench/gen_claims.sql"
 	j7599_psql -d "$db" >/dev/null <<SQL
 COPY claims_src FROM '$DATA' WITH (FORMAT csv);
 VACUUM ANALYZE claims_src;
@@ -240,49 +247,58 @@ declare -A FLOOR_OF=(
 	[load_plain]=load_plain [load_enforced]=load_plain [load_check]=load_plain
 )
 
-# one run of one version: a fresh session in its database; every statement
-# warmed on a few lines (reference cache, memos, plans), a checkpoint, then the
-# statements timed in the given order; prints "name ms" lines
-run_once() {
-	local db=$1 sql name warm
-	shift
+# one statement of one version: a fresh session in its database; the
+# statement warmed on a few lines (reference cache, memos, plans; a load on
+# 1000 lines, then truncated), a checkpoint, then the statement timed (a loaded
+# table truncated after); prints the milliseconds
+time_one() {
+	local db=$1 name=$2 sql warm
 	sql="SET max_parallel_workers_per_gather = 0; SET jit = off;"
-	for name in floor is_valid is_valid_distinct validate; do
+	case $name in
+	audit)
+		sql+=" SELECT 'warmup', bench.time_ms(\$q\$SELECT * FROM j7599.audit_summary('claims_warm')\$q\$);"
+		;;
+	load_*)
+		sql+=" COPY $name FROM '$WARM' WITH (FORMAT csv); TRUNCATE $name;"
+		;;
+	*)
 		warm=${QUERY[$name]//FROM claims_src AS c/FROM (SELECT * FROM claims_src LIMIT 100) AS c}
 		warm=${warm//FROM claims_distinct AS c/FROM (SELECT * FROM claims_distinct LIMIT 100) AS c}
 		sql+=" SELECT 'warmup', bench.time_ms(\$q\$$warm\$q\$);"
-	done
-	sql+=" SELECT 'warmup', bench.time_ms(\$q\$SELECT * FROM j7599.audit_summary('claims_warm')\$q\$);"
-	for name in load_plain load_enforced load_check; do
-		sql+=" COPY ${name} FROM '$WARM' WITH (FORMAT csv); TRUNCATE ${name};"
-	done
-	sql+=" CHECKPOINT;"
-	for name in "$@"; do
-		sql+=" SELECT '$name', bench.time_ms(\$q\$${QUERY[$name]}\$q\$);"
-		case $name in
-		load_*) sql+=" TRUNCATE $name;" ;;
-		esac
-	done
-	j7599_psql -d "$db" -At -F ' ' -c "$sql" | grep -v '^warmup '
+		;;
+	esac
+	sql+=" CHECKPOINT; SELECT 'timed', bench.time_ms(\$q\$${QUERY[$name]}\$q\$);"
+	case $name in
+	load_*) sql+=" TRUNCATE $name;" ;;
+	esac
+	j7599_psql -d "$db" -At -F ' ' -c "$sql" | sed -n 's/^timed //p'
 }
 
-declare -A MS=() RUN_MS=()
+# run r: every statement in turn (the order reversed every other run), each
+# timed for both versions one right after the other (REF first in odd runs,
+# CUR first in even runs), so that a slow spell of the machine falls on both
+declare -A MS=() RUN_MS=() RUN_LINE=()
 j7599_log "timing: $ROWS lines, REF $REF ($REF_EXT $REF_VERSION) and CUR $CUR_DESC (j7599 $CUR_VERSION), $RUNS runs each, interleaved"
 for r in $(seq 1 "$RUNS"); do
 	if [ $((r % 2)) -eq 1 ]; then
 		order=("${ORDER[@]}")
+		versions=(ref cur)
 	else
 		order=(load_check load_enforced load_plain audit validate is_valid_distinct is_valid floor)
+		versions=(cur ref)
 	fi
-	for v in ref cur; do
-		out=$(run_once "${DB_OF[$v]}" "${order[@]}")
-		line="run $r $v:"
-		while read -r name ms; do
+	RUN_LINE=([ref]="run $r ref:" [cur]="run $r cur:")
+	for name in "${order[@]}"; do
+		for v in "${versions[@]}"; do
+			ms=$(time_one "${DB_OF[$v]}" "$name")
+			[ -n "$ms" ] || { echo "versions.sh: no timing for $name in ${DB_OF[$v]}" >&2; exit 1; }
 			MS[$v,$name]="${MS[$v,$name]:-} $ms"
 			RUN_MS[$v,$name,$r]=$ms
-			line="$line $name $ms,"
-		done <<<"$out"
-		echo "${line%,} (ms)"
+			RUN_LINE[$v]+=" $name $ms,"
+		done
+	done
+	for v in "${versions[@]}"; do
+		echo "${RUN_LINE[$v]%,} (ms)"
 	done
 done
 
@@ -333,12 +349,12 @@ echo " queries, the plain COPY for the loads, each version against its own, in i
 echo
 for name in "${ORDER[@]}"; do
 	x=$(ratio "${MED[cur,$name]}" "${MED[ref,$name]}")
-	line=$(printf 'within 5%%: %-42s %-3s (CUR/REF %.2f' "${LABEL[$name]}" "$(within "$x")" "$x")
+	line=$(printf 'within 5%%: %-42s %-3s (CUR/REF %.3f' "${LABEL[$name]}" "$(within "$x")" "$x")
 	fl=${FLOOR_OF[$name]}
 	if [ "$fl" != "$name" ] && [ "$fl" = load_plain ]; then
 		# the loads: also CUR's ratio to its floor against REF's
 		xf=$(ratio "$(ratio "${MED[cur,$name]}" "${MED[cur,$fl]}")" "$(ratio "${MED[ref,$name]}" "${MED[ref,$fl]}")")
-		line+=$(printf '; over the load floor: %s, %.2f' "$(within "$xf")" "$xf")
+		line+=$(printf '; over the load floor: %s, %.3f' "$(within "$xf")" "$xf")
 	fi
 	echo "$line)"
 done
