@@ -49,8 +49,9 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-# PGXS does not track headers: every object depends on every header of src/.
-$(OBJS): $(wildcard src/*.h)
+# PGXS does not track headers: every object depends on every header of src/
+# and every declaration (.def) the headers include.
+$(OBJS): $(wildcard src/*.h src/*.def)
 
 sql/j7599--$(EXTVERSION).sql: $(INSTALL_PARTS) j7599.control
 	@mkdir -p $(dir $@)
