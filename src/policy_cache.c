@@ -883,15 +883,35 @@ static const pc_simple_field simple_fields[] = {
 #undef POLICY_FIELD
 };
 
+/*
+ * The field columns of the query, in the order of policy_fields.def.  A
+ * field whose column the table does not have yet reads as NULL (unknown):
+ * a server gets the library of a new version, which may know a field more,
+ * before ALTER EXTENSION UPDATE adds its column.
+ */
+static void
+append_field_columns(StringInfo q)
+{
+	Oid			relid = get_relname_relid("policy", get_namespace_oid("j7599", false));
+
+	for (int f = 0; f < PF__COUNT; f++)
+		appendStringInfo(q, "%s, ", get_attnum(relid, field_names[f]) != InvalidAttrNumber ?
+						 quote_identifier(field_names[f]) : "NULL");
+}
+
 static void
 load_policies(pc_cache *c, Snapshot snap)
 {
-	SPITupleTable *t = run_query(
-		"SELECT policy_id, payer_id, code, "
-		RANGE_COLS("valid") ", "
-#define POLICY_FIELD(ID, name, load, sqltype, since, doc) #name ", "
-#include "policy_fields.def"
-#undef POLICY_FIELD
+	StringInfoData q;
+	SPITupleTable *t;
+	MemoryContext old;
+	uint64		i;
+	int			n = 0;
+
+	initStringInfo(&q);
+	appendStringInfoString(&q, "SELECT policy_id, payer_id, code, " RANGE_COLS("valid") ", ");
+	append_field_columns(&q);
+	appendStringInfoString(&q,
 		"source, confidence, "
 		"pg_catalog.array_to_string(dx_required, ', '::pg_catalog.text), "
 		"pg_catalog.array_to_string(pos_allowed, ', '::pg_catalog.text), "
@@ -903,10 +923,9 @@ load_policies(pc_cache *c, Snapshot snap)
 		"     WHEN max_units OPERATOR(pg_catalog.<=) '-9223372036854775808'::pg_catalog.numeric "
 		"     THEN '-9223372036854775808'::pg_catalog.int8 "
 		"     ELSE pg_catalog.floor(max_units)::pg_catalog.int8 END "
-		"FROM j7599.policy", snap);
-	MemoryContext old = MemoryContextSwitchTo(c->cxt);
-	uint64		i;
-	int			n = 0;
+		"FROM j7599.policy");
+	t = run_query(q.data, snap);
+	old = MemoryContextSwitchTo(c->cxt);
 
 	c->policies = palloc0(sizeof(pc_policy) * Max(t->numvals, 1));
 	for (i = 0; i < t->numvals; i++)
