@@ -14,7 +14,24 @@ OBJS        = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 # (sql/j7599--1.0.sql); each upgrade script is assembled from its own parts
 # (sql/upgrade/A--B/NN_*.sql), so every change to sql/install/ ships with the
 # matching part of the upgrade.
-INSTALL_PARTS = $(sort $(wildcard sql/install/*.sql))
+#
+# The SQL that lists the claim inputs and the policy fields (tables,
+# signatures, the functions whose bodies name every input or field) is
+# generated from their declaration, src/claim_inputs.def and
+# src/policy_fields.def, by scripts/gen_declared.pl, into build/sql/install/.
+# A generated part is named for where it slots in: NN_name_gen.sql follows
+# sql/install/NN_name.sql, and the install script takes the parts of both
+# folders in the order of their file names.  The upgrade script to the
+# current version ends with the generated functions (CREATE OR REPLACE), so
+# an upgraded database gets them exactly as a fresh install does, and with
+# the columns and signatures of inputs and fields added in this version.
+# (When this version is released, its upgrade script is frozen as shipped.)
+GEN_DECLARED = scripts/gen_declared.pl
+DECLARATIONS = src/claim_inputs.def src/policy_fields.def
+GEN_PARTS   = $(addprefix build/sql/install/,$(shell perl $(GEN_DECLARED) --parts))
+GEN_UPGRADE = build/sql/upgrade/to-$(EXTVERSION).sql
+HAND_PARTS  = $(wildcard sql/install/*.sql)
+INSTALL_PARTS = $(foreach n,$(sort $(notdir $(HAND_PARTS) $(GEN_PARTS))),$(filter %/$(n),$(HAND_PARTS) $(GEN_PARTS)))
 UPGRADES    = $(notdir $(wildcard sql/upgrade/*--*))
 DATA_built  = sql/j7599--$(EXTVERSION).sql $(patsubst %,sql/j7599--%.sql,$(UPGRADES))
 DATA        = $(filter-out $(DATA_built),$(wildcard sql/j7599--*.sql))
@@ -32,21 +49,33 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-# PGXS does not track headers: every object depends on every header of src/.
-$(OBJS): $(wildcard src/*.h)
+# PGXS does not track headers: every object depends on every header of src/
+# and every declaration (.def) the headers include.
+$(OBJS): $(wildcard src/*.h src/*.def)
 
 sql/j7599--$(EXTVERSION).sql: $(INSTALL_PARTS) j7599.control
 	@mkdir -p $(dir $@)
 	{ printf '%s\n' '/* j7599--$(EXTVERSION).sql: assembled from sql/install/ by make; edit the parts */'; \
 	  for f in $(INSTALL_PARTS); do printf '\n-- ---- %s\n' "$$f"; cat "$$f"; done; } > $@
 
-# sql/j7599--A--B.sql from sql/upgrade/A--B/*.sql
+build/sql/install/%_gen.sql: $(GEN_DECLARED) $(DECLARATIONS)
+	@mkdir -p $(dir $@)
+	perl $(GEN_DECLARED) $(notdir $@) > $@.tmp && mv $@.tmp $@
+
+$(GEN_UPGRADE): $(GEN_DECLARED) $(DECLARATIONS) j7599.control
+	@mkdir -p $(dir $@)
+	perl $(GEN_DECLARED) --upgrade $(EXTVERSION) > $@.tmp && mv $@.tmp $@
+
+# sql/j7599--A--B.sql from sql/upgrade/A--B/*.sql, then, when B is the
+# current version, the generated functions
+upgrade_gen = $(if $(filter %--$(EXTVERSION),$(1)),$(GEN_UPGRADE))
 define upgrade_script
-sql/j7599--$(1).sql: $$(sort $$(wildcard sql/upgrade/$(1)/*.sql)) j7599.control
+sql/j7599--$(1).sql: $$(sort $$(wildcard sql/upgrade/$(1)/*.sql)) $(call upgrade_gen,$(1)) j7599.control
 	@mkdir -p $$(dir $$@)
 	{ printf '%s\n' '/* j7599--$(1).sql: assembled from sql/upgrade/$(1)/ by make; edit the parts */'; \
 	  printf '%s\n' '\echo Use "ALTER EXTENSION j7599 UPDATE" to load this file. \quit'; \
-	  for f in $$(sort $$(wildcard sql/upgrade/$(1)/*.sql)); do printf '\n-- ---- %s\n' "$$$$f"; cat "$$$$f"; done; } > $$@
+	  for f in $$(sort $$(wildcard sql/upgrade/$(1)/*.sql)) $(call upgrade_gen,$(1)); do \
+	    printf '\n-- ---- %s\n' "$$$$f"; cat "$$$$f"; done; } > $$@
 endef
 $(foreach u,$(UPGRADES),$(eval $(call upgrade_script,$(u))))
 

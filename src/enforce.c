@@ -48,24 +48,25 @@
 
 PG_FUNCTION_INFO_V1(j7599_enforce_trigger);
 
-typedef enum enforce_arg
+/*
+ * The trigger's arguments are the claim inputs of claim_inputs.def, by name
+ * ("payer=column"), indexed by rule_field; how each is read follows its kind.
+ */
+typedef enum input_kind
 {
-	EA_LINE = 0,
-	EA_PAYER,
-	EA_SERVICE_DATE,
-	EA_UNITS,
-	EA_NDC,
-	EA_POS,
-	EA_NARRATIVE,
-	EA_PRIOR_AUTH,
-	EA_DAYS_SUPPLY,
-	EA_TRANSPLANT_DATE,
-	EA__COUNT
-} enforce_arg;
+	IK_LINE,
+	IK_TEXT,
+	IK_DATE,
+	IK_QUANTITY,
+	IK_NDC,
+	IK_DX,
+	IK_COUNT
+} input_kind;
 
-static const char *const enforce_arg_names[EA__COUNT] = {
-	"line", "payer", "service_date", "units", "ndc", "pos", "narrative",
-	"prior_auth", "days_supply", "transplant_date"
+static const input_kind kind_of_input[RULE_FIELD__COUNT] = {
+#define CLAIM_INPUT(ID, name, kind, since, doc) [RULE_FIELD_##ID] = IK_##kind,
+#include "claim_inputs.def"
+#undef CLAIM_INPUT
 };
 
 /* how a column's value is handed to the rule engine */
@@ -93,9 +94,9 @@ typedef struct enforce_map
 {
 	Oid			relid;			/* the relation the attnums belong to */
 	rule_severity min;
-	col_ref		cols[EA__COUNT];
+	col_ref		cols[RULE_FIELD__COUNT];	/* every input but the DX one */
 	int			ndx;
-	col_ref		dx[RULES_MAX_DX_SOURCES];
+	col_ref		dx[RULES_MAX_DX_SOURCES];	/* the DX input: several columns */
 	AttrNumber	max_attnum;		/* the slot is deformed up to this column */
 } enforce_map;
 
@@ -141,26 +142,28 @@ kind_of_type(Oid typid, const type_oids *t)
 	return CK_NONE;
 }
 
-/* does a column of this kind fit the argument? (register checked it once) */
+/* does a column of this kind fit the input? (register checked it once) */
 static bool
-kind_fits(enforce_arg arg, col_kind k)
+kind_fits(rule_field input, col_kind k)
 {
-	switch (arg)
+	switch (kind_of_input[input])
 	{
-		case EA_LINE:
+		case IK_LINE:
 			return k == CK_TEXT || k == CK_LINE;
-		case EA_NDC:
+		case IK_NDC:
 			return k == CK_TEXT || k == CK_NDC;
-		case EA_SERVICE_DATE:
-		case EA_TRANSPLANT_DATE:
+		case IK_DATE:
 			return k == CK_DATE;
-		case EA_UNITS:
+		case IK_QUANTITY:
 			return k == CK_NUMERIC || k == CK_INT2 || k == CK_INT4 || k == CK_INT8;
-		case EA_DAYS_SUPPLY:
+		case IK_COUNT:
 			return k == CK_INT2 || k == CK_INT4;
-		default:
+		case IK_DX:
+			return k == CK_TEXT || k == CK_TEXT_ARRAY;
+		case IK_TEXT:
 			return k == CK_TEXT;
 	}
+	return false;
 }
 
 static col_ref
@@ -215,40 +218,35 @@ build_map(enforce_map *map, Relation rel, Trigger *trig)
 		size_t		flen = eq ? (size_t) (eq - arg) : 0;
 		bool		known = false;
 
-		if (eq != NULL && flen == 2 && strncmp(arg, "dx", 2) == 0)
+		for (int a = 0; eq != NULL && a < RULE_FIELD__COUNT; a++)
 		{
-			col_ref		ref = resolve_column(rel, &t, "dx", eq + 1);
+			const char *name = rules_field_name((rule_field) a);
+			col_ref		ref;
 
-			if (ref.kind != CK_TEXT && ref.kind != CK_TEXT_ARRAY)
+			if (strlen(name) != flen || strncmp(arg, name, flen) != 0)
+				continue;
+			ref = resolve_column(rel, &t, name, eq + 1);
+			if (!kind_fits((rule_field) a, ref.kind))
 				ereport(ERROR,
 						(errcode(ERRCODE_DATATYPE_MISMATCH),
-						 errmsg("column \"%s\" of table \"%s\" cannot hold dx", eq + 1,
-								RelationGetRelationName(rel))));
-			if (map->ndx >= RULES_MAX_DX_SOURCES)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("trigger \"%s\" on table \"%s\" names more than %d dx columns",
-								trig->tgname, RelationGetRelationName(rel), RULES_MAX_DX_SOURCES),
-						 errhint("Install it with j7599.enforce(), not by hand.")));
-			map->dx[map->ndx++] = ref;
-			continue;
-		}
-		for (int a = 0; eq != NULL && a < EA__COUNT; a++)
-		{
-			if (strlen(enforce_arg_names[a]) == flen &&
-				strncmp(arg, enforce_arg_names[a], flen) == 0)
-			{
-				col_ref		ref = resolve_column(rel, &t, enforce_arg_names[a], eq + 1);
-
-				if (!kind_fits((enforce_arg) a, ref.kind))
-					ereport(ERROR,
-							(errcode(ERRCODE_DATATYPE_MISMATCH),
-							 errmsg("column \"%s\" of table \"%s\" cannot hold %s", eq + 1,
-									RelationGetRelationName(rel), enforce_arg_names[a])));
+						 errmsg("column \"%s\" of table \"%s\" cannot hold %s", eq + 1,
+								RelationGetRelationName(rel), name)));
+			if (kind_of_input[a] != IK_DX)
 				map->cols[a] = ref;
-				known = true;
-				break;
+			else
+			{
+				/* the DX input may name several columns */
+				if (map->ndx >= RULES_MAX_DX_SOURCES)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("trigger \"%s\" on table \"%s\" names more than %d %s columns",
+									trig->tgname, RelationGetRelationName(rel),
+									RULES_MAX_DX_SOURCES, name),
+							 errhint("Install it with j7599.enforce(), not by hand.")));
+				map->dx[map->ndx++] = ref;
 			}
+			known = true;
+			break;
 		}
 		if (!known)
 			ereport(ERROR,
@@ -257,11 +255,11 @@ build_map(enforce_map *map, Relation rel, Trigger *trig)
 							trig->tgname, RelationGetRelationName(rel), arg),
 					 errhint("Install it with j7599.enforce(), not by hand.")));
 	}
-	for (int a = 0; a < EA__COUNT; a++)
+	for (int a = 0; a < RULE_FIELD__COUNT; a++)
 		map->max_attnum = Max(map->max_attnum, map->cols[a].attnum);
 	for (int i = 0; i < map->ndx; i++)
 		map->max_attnum = Max(map->max_attnum, map->dx[i].attnum);
-	if (map->cols[EA_LINE].attnum == 0)
+	if (map->cols[RULE_FIELD_LINE].attnum == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("trigger \"%s\" on table \"%s\" names no line column",
@@ -295,7 +293,7 @@ int_value(Datum d, col_kind k)
 	}
 }
 
-/* fills the engine's input from the row */
+/* fills the engine's input from the row, one setter per input kind */
 static void
 row_input(rule_input *in, const enforce_map *map, TupleTableSlot *slot)
 {
@@ -304,128 +302,50 @@ row_input(rule_input *in, const enforce_map *map, TupleTableSlot *slot)
 	bool		isnull;
 
 	rules_input_init(in);
-
-	d = get_col(slot, &c[EA_LINE], &isnull);
-	if (c[EA_LINE].kind == CK_LINE)
-	{
-		if (isnull)
-			in->line_isnull = true;
-		else
-			rules_set_line_value(in, DatumGetHcpcsLine(d));
-	}
-	else
-		rules_set_line_text(in, d, isnull);
-
-	d = get_col(slot, &c[EA_PAYER], &isnull);
-	rules_set_text(&in->payer, d, isnull);
-	d = get_col(slot, &c[EA_SERVICE_DATE], &isnull);
-	rules_set_date(&in->service_date, d, isnull);
-
-	d = get_col(slot, &c[EA_UNITS], &isnull);
-	if (c[EA_UNITS].kind == CK_NUMERIC || isnull)
-		rules_set_units_numeric(in, d, isnull);
-	else
-		rules_set_units_int(in, int_value(d, c[EA_UNITS].kind), false);
-
-	d = get_col(slot, &c[EA_NDC], &isnull);
-	if (c[EA_NDC].kind == CK_NDC)
-		rules_set_ndc_value(in, isnull ? 0 : DatumGetNdc(d), isnull);
-	else
+#define ROW_LINE(f, name) \
+	d = get_col(slot, &c[f], &isnull); \
+	if (c[f].kind != CK_LINE) \
+		rules_set_line_text(in, d, isnull); \
+	else if (isnull) \
+		in->line_isnull = true; \
+	else \
+		rules_set_line_value(in, DatumGetHcpcsLine(d));
+#define ROW_TEXT(f, name) \
+	d = get_col(slot, &c[f], &isnull); \
+	rules_set_text(&in->name, d, isnull);
+#define ROW_DATE(f, name) \
+	d = get_col(slot, &c[f], &isnull); \
+	rules_set_date(&in->name, d, isnull);
+#define ROW_QUANTITY(f, name) \
+	d = get_col(slot, &c[f], &isnull); \
+	if (c[f].kind == CK_NUMERIC || isnull) \
+		rules_set_units_numeric(in, d, isnull); \
+	else \
+		rules_set_units_int(in, int_value(d, c[f].kind), false);
+#define ROW_NDC(f, name) \
+	d = get_col(slot, &c[f], &isnull); \
+	if (c[f].kind == CK_NDC) \
+		rules_set_ndc_value(in, isnull ? 0 : DatumGetNdc(d), isnull); \
+	else \
 		rules_set_ndc_text(in, d, isnull);
-
-	d = get_col(slot, &c[EA_POS], &isnull);
-	rules_set_text(&in->pos, d, isnull);
-
-	for (int i = 0; i < map->ndx; i++)
-	{
-		d = get_col(slot, &map->dx[i], &isnull);
-		rules_add_dx(in, d, isnull, map->dx[i].kind == CK_TEXT_ARRAY);
+#define ROW_DX(f, name) \
+	for (int i = 0; i < map->ndx; i++) \
+	{ \
+		d = get_col(slot, &map->dx[i], &isnull); \
+		rules_add_dx(in, d, isnull, map->dx[i].kind == CK_TEXT_ARRAY); \
 	}
-
-	d = get_col(slot, &c[EA_NARRATIVE], &isnull);
-	rules_set_text(&in->narrative, d, isnull);
-	d = get_col(slot, &c[EA_PRIOR_AUTH], &isnull);
-	rules_set_text(&in->prior_auth, d, isnull);
-	d = get_col(slot, &c[EA_DAYS_SUPPLY], &isnull);
-	rules_set_days_supply(in, isnull ? 0 : int_value(d, c[EA_DAYS_SUPPLY].kind), isnull);
-	d = get_col(slot, &c[EA_TRANSPLANT_DATE], &isnull);
-	rules_set_date(&in->transplant_date, d, isnull);
+#define ROW_COUNT(f, name) \
+	d = get_col(slot, &c[f], &isnull); \
+	rules_set_count(&in->name, isnull ? 0 : int_value(d, c[f].kind), isnull);
+#define CLAIM_INPUT(ID, name, kind, since, doc) ROW_##kind(RULE_FIELD_##ID, name)
+#include "claim_inputs.def"
+#undef CLAIM_INPUT
 }
 
 /* ------------------------------------------------ values a reader may see */
 
 #define FB(f)	(1u << (f))
-#define RF_LINE	FB(RULE_FIELD_LINE)
-#define RF_PAYER FB(RULE_FIELD_PAYER)
-#define RF_SD	FB(RULE_FIELD_SERVICE_DATE)
-#define RF_UNITS FB(RULE_FIELD_UNITS)
-#define RF_NDC	FB(RULE_FIELD_NDC)
-#define RF_POS	FB(RULE_FIELD_POS)
-#define RF_DX	FB(RULE_FIELD_DX)
-#define RF_NARR	FB(RULE_FIELD_NARRATIVE)
-#define RF_PA	FB(RULE_FIELD_PRIOR_AUTH)
-#define RF_DAYS	FB(RULE_FIELD_DAYS_SUPPLY)
-#define RF_TX	FB(RULE_FIELD_TRANSPLANT_DATE)
-#define RF_ALL	(FB(RULE_FIELD__COUNT) - 1)
 
-/*
- * The inputs whose values each rule's message and source may quote or
- * reveal (src/rules.c): the code and modifiers, dates, units, the payer's
- * name and the "(via payer)" of a policy source, the drug a narrative
- * names.  A rule missing here counts as quoting everything.
- */
-typedef struct rule_reveals
-{
-	uint32		message;
-	uint32		source;
-} rule_reveals;
-
-static const rule_reveals reveals[RULE__COUNT] = {
-	[RULE_LINE_MALFORMED] = {RF_LINE, 0},
-	[RULE_CODE_UNKNOWN] = {RF_LINE | RF_SD, RF_LINE},
-	[RULE_MODIFIER_UNKNOWN] = {RF_LINE, RF_LINE},
-	[RULE_MODIFIER_DUPLICATE] = {RF_LINE, 0},
-	[RULE_MODIFIER_CONFLICT] = {RF_LINE, RF_LINE},
-	[RULE_MODIFIER_NOT_FOR_DRUG] = {RF_LINE, RF_LINE},
-	[RULE_MODIFIER_NEEDS_DOCUMENTATION] = {RF_LINE, RF_LINE},
-	[RULE_UNITS_INVALID] = {RF_UNITS, 0},
-	[RULE_UNITS_MISSING] = {RF_LINE, 0},
-	[RULE_NDC_MALFORMED] = {RF_NDC, 0},
-	[RULE_POS_UNKNOWN] = {RF_POS | RF_SD, RF_POS},
-	[RULE_DX_MALFORMED] = {RF_DX, 0},
-	[RULE_PAYER_MISSING] = {RF_LINE, 0},
-	[RULE_PAYER_UNKNOWN] = {RF_PAYER, 0},
-	[RULE_SERVICE_DATE_MISSING] = {RF_LINE, 0},
-	[RULE_POLICY_UNKNOWN] = {RF_LINE | RF_PAYER | RF_SD, 0},
-	[RULE_NARRATIVE_MISSING] = {RF_LINE | RF_PAYER, RF_PAYER},
-	[RULE_NARRATIVE_INCOMPLETE] = {RF_NARR, RF_PAYER},
-	[RULE_NARRATIVE_TOO_LONG] = {RF_NARR | RF_PAYER, RF_PAYER},
-	[RULE_NDC_MISSING] = {RF_LINE | RF_PAYER, RF_PAYER},
-	[RULE_SPECIFIC_CODE_EXISTS] = {RF_NARR | RF_LINE | RF_SD, RF_NARR | RF_PAYER},
-	[RULE_UNITS_EXCEED_POLICY] = {RF_UNITS | RF_PAYER, RF_PAYER},
-	[RULE_DX_MISSING] = {RF_PAYER, RF_PAYER},
-	[RULE_DX_NOT_COVERED] = {RF_DX | RF_PAYER, RF_PAYER},
-	[RULE_POS_NOT_ALLOWED] = {RF_POS | RF_PAYER, RF_PAYER},
-	[RULE_PRIOR_AUTH_MISSING] = {RF_LINE | RF_PAYER, RF_PAYER},
-	[RULE_WASTE_MODIFIER_MISSING] = {RF_LINE | RF_PAYER, RF_PAYER},
-	[RULE_SUPPLY_DAYS_EXCEEDED] = {RF_DAYS | RF_PAYER, RF_PAYER},
-	[RULE_KX_WITHOUT_TRANSPLANT_DATE] = {RF_SD | RF_TX | RF_PAYER, RF_PAYER},
-	[RULE_KX_SUGGESTED] = {RF_SD | RF_TX | RF_PAYER, RF_PAYER},
-};
-
-/* the rule_field of each trigger argument (dx has no enforce_arg) */
-static const rule_field field_of_arg[EA__COUNT] = {
-	[EA_LINE] = RULE_FIELD_LINE,
-	[EA_PAYER] = RULE_FIELD_PAYER,
-	[EA_SERVICE_DATE] = RULE_FIELD_SERVICE_DATE,
-	[EA_UNITS] = RULE_FIELD_UNITS,
-	[EA_NDC] = RULE_FIELD_NDC,
-	[EA_POS] = RULE_FIELD_POS,
-	[EA_NARRATIVE] = RULE_FIELD_NARRATIVE,
-	[EA_PRIOR_AUTH] = RULE_FIELD_PRIOR_AUTH,
-	[EA_DAYS_SUPPLY] = RULE_FIELD_DAYS_SUPPLY,
-	[EA_TRANSPLANT_DATE] = RULE_FIELD_TRANSPLANT_DATE,
-};
 
 /*
  * May the user read column attname of relid?  As PostgreSQL decides for its
@@ -499,12 +419,12 @@ hidden_fields(Relation rel, const enforce_map *map)
 	Oid			userid = GetUserId();
 	uint32		hidden = 0;
 
-	for (int a = 0; a < EA__COUNT; a++)
+	for (int a = 0; a < RULE_FIELD__COUNT; a++)
 		if (map->cols[a].attnum != 0 && !column_readable(rel, map->cols[a].attnum, userid))
-			hidden |= FB(field_of_arg[a]);
+			hidden |= FB(a);
 	for (int i = 0; i < map->ndx; i++)
 		if (!column_readable(rel, map->dx[i].attnum, userid))
-			hidden |= RF_DX;
+			hidden |= RF(DX);
 	return hidden;
 }
 
@@ -519,10 +439,12 @@ append_detail(StringInfo buf, const rule_findings *f, uint32 hidden)
 	for (int i = 0; i < f->count; i++)
 	{
 		const rule_finding *x = &f->items[i];
-		uint32		msg_mask = reveals[x->rule].message | FB(x->field);
-		uint32		src_mask = reveals[x->rule].source;
+		const rule_info *ri = rules_info(x->rule);
+		uint32		msg_mask = ri->reveals_message | FB(x->field);
+		uint32		src_mask = ri->reveals_source;
 
-		if (reveals[x->rule].message == 0)
+		/* what each rule may reveal is declared with it (rules.def) */
+		if (ri->reveals_message == 0)
 			msg_mask = src_mask = RF_ALL;
 		appendStringInfo(buf, "%s%s %s (%s): %s [source: %s]",
 						 i == 0 ? "" : "\n",

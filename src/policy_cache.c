@@ -148,9 +148,9 @@ typedef struct pc_payer_code
 static const pc_resolved nothing_resolved;
 
 static const char *const field_names[PF__COUNT] = {
-	"requires_ndc", "requires_narrative", "narrative_max_length",
-	"requires_prior_auth", "dx_required", "pos_allowed", "max_units",
-	"supply_days_max", "waste_modifier_required", "kx_rule", "bill_to"
+#define POLICY_FIELD(ID, name, load, sqltype, since, doc) [PF_##ID] = #name,
+#include "policy_fields.def"
+#undef POLICY_FIELD
 };
 
 const char *
@@ -839,37 +839,100 @@ load_payers(pc_cache *c, Snapshot snap)
 	MemoryContextSwitchTo(old);
 }
 
+/*
+ * The columns of load_policies' query: the row's identity, then every field
+ * of policy_fields.def in its order, then what the hand-loaded fields also
+ * need.  The query text and the positions come from the same list.
+ */
+#define COL_POLICY_ID	1
+#define COL_PAYER_ID	2
+#define COL_CODE		3
+#define COL_VALID		4			/* 4-7: RANGE_COLS */
+#define COL_FIELD(f)	(8 + (f))
+#define COL_SOURCE		(8 + PF__COUNT)
+#define COL_CONFIDENCE	(9 + PF__COUNT)
+#define COL_DX_TEXT		(10 + PF__COUNT)
+#define COL_POS_TEXT	(11 + PF__COUNT)
+#define COL_UNITS_TEXT	(12 + PF__COUNT)
+#define COL_UNITS_FLOOR (13 + PF__COUNT)
+
+/* the BOOL, INT4 and TEXT fields: where each goes in pc_policy */
+typedef enum pc_load
+{
+	LOAD_BOOL,
+	LOAD_INT4,
+	LOAD_TEXT
+} pc_load;
+
+typedef struct pc_simple_field
+{
+	pc_field	field;
+	pc_load		load;
+	size_t		offset;
+} pc_simple_field;
+
+#define SIMPLE_BOOL(ID, name)	{PF_##ID, LOAD_BOOL, offsetof(pc_policy, name)},
+#define SIMPLE_INT4(ID, name)	{PF_##ID, LOAD_INT4, offsetof(pc_policy, name)},
+#define SIMPLE_TEXT(ID, name)	{PF_##ID, LOAD_TEXT, offsetof(pc_policy, name)},
+#define SIMPLE_DX_PREFIXES(ID, name)
+#define SIMPLE_POS_SET(ID, name)
+#define SIMPLE_UNITS_LIMIT(ID, name)
+static const pc_simple_field simple_fields[] = {
+#define POLICY_FIELD(ID, name, load, sqltype, since, doc) SIMPLE_##load(ID, name)
+#include "policy_fields.def"
+#undef POLICY_FIELD
+};
+
+/*
+ * The field columns of the query, in the order of policy_fields.def.  A
+ * field whose column the table does not have yet reads as NULL (unknown):
+ * a server gets the library of a new version, which may know a field more,
+ * before ALTER EXTENSION UPDATE adds its column.
+ */
+static void
+append_field_columns(StringInfo q)
+{
+	Oid			relid = get_relname_relid("policy", get_namespace_oid("j7599", false));
+
+	for (int f = 0; f < PF__COUNT; f++)
+		appendStringInfo(q, "%s, ", get_attnum(relid, field_names[f]) != InvalidAttrNumber ?
+						 quote_identifier(field_names[f]) : "NULL");
+}
+
 static void
 load_policies(pc_cache *c, Snapshot snap)
 {
-	SPITupleTable *t = run_query(
-		"SELECT policy_id, payer_id, code, "					/* 1-3 */
-		RANGE_COLS("valid") ", "								/* 4-7 */
-		"requires_ndc, requires_narrative, narrative_max_length, "	/* 8-10 */
-		"requires_prior_auth, dx_required, pos_allowed, "		/* 11-13 */
-		"max_units, supply_days_max, waste_modifier_required, "	/* 14-16 */
-		"kx_rule, bill_to, source, confidence, "				/* 17-20 */
-		"pg_catalog.array_to_string(dx_required, ', '::pg_catalog.text), "	/* 21 */
-		"pg_catalog.array_to_string(pos_allowed, ', '::pg_catalog.text), "	/* 22 */
-		"max_units::pg_catalog.text, "							/* 23 */
+	StringInfoData q;
+	SPITupleTable *t;
+	MemoryContext old;
+	uint64		i;
+	int			n = 0;
+
+	initStringInfo(&q);
+	appendStringInfoString(&q, "SELECT policy_id, payer_id, code, " RANGE_COLS("valid") ", ");
+	append_field_columns(&q);
+	appendStringInfoString(&q,
+		"source, confidence, "
+		"pg_catalog.array_to_string(dx_required, ', '::pg_catalog.text), "
+		"pg_catalog.array_to_string(pos_allowed, ', '::pg_catalog.text), "
+		"max_units::pg_catalog.text, "
 		"CASE WHEN max_units IS NULL "
 		"       OR max_units OPERATOR(pg_catalog.=) 'NaN'::pg_catalog.numeric THEN NULL "
 		"     WHEN max_units OPERATOR(pg_catalog.>=) '9223372036854775807'::pg_catalog.numeric "
 		"     THEN '9223372036854775807'::pg_catalog.int8 "
 		"     WHEN max_units OPERATOR(pg_catalog.<=) '-9223372036854775808'::pg_catalog.numeric "
 		"     THEN '-9223372036854775808'::pg_catalog.int8 "
-		"     ELSE pg_catalog.floor(max_units)::pg_catalog.int8 END "	/* 24 */
-		"FROM j7599.policy", snap);
-	MemoryContext old = MemoryContextSwitchTo(c->cxt);
-	uint64		i;
-	int			n = 0;
+		"     ELSE pg_catalog.floor(max_units)::pg_catalog.int8 END "
+		"FROM j7599.policy");
+	t = run_query(q.data, snap);
+	old = MemoryContextSwitchTo(c->cxt);
 
 	c->policies = palloc0(sizeof(pc_policy) * Max(t->numvals, 1));
 	for (i = 0; i < t->numvals; i++)
 	{
 		pc_policy  *p = &c->policies[n];
-		char	   *pid = col_text(t, i, 2);
-		char	   *code = col_text(t, i, 3);
+		char	   *pid = col_text(t, i, COL_PAYER_ID);
+		char	   *code = col_text(t, i, COL_CODE);
 		bool		isnull;
 		Datum		d;
 
@@ -879,26 +942,35 @@ load_policies(pc_cache *c, Snapshot snap)
 		p->code = pc_code_key(code);
 		if (p->payer < 0 || p->code == 0)
 			continue;
-		p->policy_id = col_text(t, i, 1);
-		p->valid = col_range(t, i, 4);
+		p->policy_id = col_text(t, i, COL_POLICY_ID);
+		p->valid = col_range(t, i, COL_VALID);
 
-		p->requires_ndc = col_bool(t, i, 8, &isnull);
-		if (!isnull)
-			p->present |= 1u << PF_REQUIRES_NDC;
-		p->requires_narrative = col_bool(t, i, 9, &isnull);
-		if (!isnull)
-			p->present |= 1u << PF_REQUIRES_NARRATIVE;
-		d = col(t, i, 10, &isnull);
-		if (!isnull)
+		for (int k = 0; k < (int) lengthof(simple_fields); k++)
 		{
-			p->narrative_max_length = DatumGetInt32(d);
-			p->present |= 1u << PF_NARRATIVE_MAX_LENGTH;
-		}
-		p->requires_prior_auth = col_bool(t, i, 11, &isnull);
-		if (!isnull)
-			p->present |= 1u << PF_REQUIRES_PRIOR_AUTH;
+			const pc_simple_field *sf = &simple_fields[k];
+			char	   *member = (char *) p + sf->offset;
 
-		d = col(t, i, 12, &isnull);
+			d = col(t, i, COL_FIELD(sf->field), &isnull);
+			if (isnull)
+				continue;
+			switch (sf->load)
+			{
+				case LOAD_BOOL:
+					*(bool *) member = DatumGetBool(d);
+					break;
+				case LOAD_INT4:
+					*(int32 *) member = DatumGetInt32(d);
+					break;
+				case LOAD_TEXT:
+					*(const char **) member = TextDatumGetCString(d);
+					break;
+			}
+			p->present |= 1u << sf->field;
+		}
+		if (p->kx_rule != NULL)
+			p->kx_conditional = strcmp(p->kx_rule, "conditional") == 0;
+
+		d = col(t, i, COL_FIELD(PF_DX_REQUIRED), &isnull);
 		if (!isnull)
 		{
 			ArrayType  *arr = DatumGetArrayTypeP(d);
@@ -936,11 +1008,11 @@ load_policies(pc_cache *c, Snapshot snap)
 				if (m > 0)
 					p->dx_required[p->ndx_required++] = norm;
 			}
-			p->dx_required_text = col_text(t, i, 21);
+			p->dx_required_text = col_text(t, i, COL_DX_TEXT);
 			p->present |= 1u << PF_DX_REQUIRED;
 		}
 
-		d = col(t, i, 13, &isnull);
+		d = col(t, i, COL_FIELD(PF_POS_ALLOWED), &isnull);
 		if (!isnull)
 		{
 			ArrayType  *arr = DatumGetArrayTypeP(d);
@@ -962,41 +1034,23 @@ load_policies(pc_cache *c, Snapshot snap)
 				if (pos_parse(s, strlen(s), &v, NULL))
 					p->pos_allowed[v / 64] |= UINT64CONST(1) << (v % 64);
 			}
-			p->pos_allowed_text = col_text(t, i, 22);
+			p->pos_allowed_text = col_text(t, i, COL_POS_TEXT);
 			p->present |= 1u << PF_POS_ALLOWED;
 		}
 
-		d = col(t, i, 14, &isnull);
+		d = col(t, i, COL_FIELD(PF_MAX_UNITS), &isnull);
 		if (!isnull)
 		{
 			p->max_units = DatumGetNumericCopy(d);
-			p->max_units_text = col_text(t, i, 23);
-			d = col(t, i, 24, &isnull);
+			p->max_units_text = col_text(t, i, COL_UNITS_TEXT);
+			d = col(t, i, COL_UNITS_FLOOR, &isnull);
 			p->max_units_floor = isnull ? PG_INT64_MAX : DatumGetInt64(d);
 			p->present |= 1u << PF_MAX_UNITS;
 		}
-		d = col(t, i, 15, &isnull);
-		if (!isnull)
-		{
-			p->supply_days_max = DatumGetInt32(d);
-			p->present |= 1u << PF_SUPPLY_DAYS_MAX;
-		}
-		p->waste_modifier_required = col_bool(t, i, 16, &isnull);
-		if (!isnull)
-			p->present |= 1u << PF_WASTE_MODIFIER_REQUIRED;
-		p->kx_rule = col_text(t, i, 17);
-		if (p->kx_rule != NULL)
-		{
-			p->kx_conditional = strcmp(p->kx_rule, "conditional") == 0;
-			p->present |= 1u << PF_KX_RULE;
-		}
-		p->bill_to = col_text(t, i, 18);
-		if (p->bill_to != NULL)
-			p->present |= 1u << PF_BILL_TO;
-		p->source = col_text(t, i, 19);
+		p->source = col_text(t, i, COL_SOURCE);
 		if (p->source == NULL)
 			p->source = "j7599.policy";
-		p->confidence = col_text(t, i, 20);
+		p->confidence = col_text(t, i, COL_CONFIDENCE);
 		p->source_via = psprintf("%s (via %s)", p->source,
 								 c->payers[p->payer].payer_id);
 		n++;

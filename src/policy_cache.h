@@ -166,22 +166,15 @@ typedef struct pc_payer
 	struct pc_payer_code *codes;	/* sorted by code: resolved by date */
 } pc_payer;
 
-/* policy fields, in the order of the table */
+/* policy fields, in the order of the table (policy_fields.def) */
 typedef enum pc_field
 {
-	PF_REQUIRES_NDC = 0,
-	PF_REQUIRES_NARRATIVE,
-	PF_NARRATIVE_MAX_LENGTH,
-	PF_REQUIRES_PRIOR_AUTH,
-	PF_DX_REQUIRED,
-	PF_POS_ALLOWED,
-	PF_MAX_UNITS,
-	PF_SUPPLY_DAYS_MAX,
-	PF_WASTE_MODIFIER_REQUIRED,
-	PF_KX_RULE,
-	PF_BILL_TO,
+#define POLICY_FIELD(ID, name, load, sqltype, since, doc) PF_##ID,
+#include "policy_fields.def"
+#undef POLICY_FIELD
 	PF__COUNT
 } pc_field;
+StaticAssertDecl(PF__COUNT <= 32, "pc_policy.present is a uint32");
 
 /* the column name of a field: "requires_ndc" */
 extern const char *pc_field_name(pc_field f);
@@ -193,23 +186,33 @@ typedef struct pc_policy
 	pc_range	valid;
 	uint32		present;		/* bit (1 << pc_field): the field is not NULL */
 
-	bool		requires_ndc;
-	bool		requires_narrative;
-	int32		narrative_max_length;
-	bool		requires_prior_auth;
+	/*
+	 * The BOOL, INT4 and TEXT fields of policy_fields.def, one member each,
+	 * named as the column and loaded by one generic loop; the other kinds
+	 * below, loaded by hand.
+	 */
+#define PC_MEMBER_BOOL(name)		bool name;
+#define PC_MEMBER_INT4(name)		int32 name;
+#define PC_MEMBER_TEXT(name)		const char *name;
+#define PC_MEMBER_DX_PREFIXES(name)
+#define PC_MEMBER_POS_SET(name)
+#define PC_MEMBER_UNITS_LIMIT(name)
+#define POLICY_FIELD(ID, name, load, sqltype, since, doc) PC_MEMBER_##load(name)
+#include "policy_fields.def"
+#undef POLICY_FIELD
+
+	/* DX_PREFIXES dx_required */
 	int			ndx_required;
 	const char **dx_required;	/* upper case, no dots or blanks */
 	const char *dx_required_text;	/* as stored, "Z94.0, Z94.1, ..." */
+	/* POS_SET pos_allowed */
 	uint64		pos_allowed[2]; /* bit per two-digit code 0..99 */
 	const char *pos_allowed_text;	/* as stored, "12, 01" */
+	/* UNITS_LIMIT max_units */
 	Numeric		max_units;
 	int64		max_units_floor;	/* floor(max_units), clamped to int64 */
 	const char *max_units_text;
-	int32		supply_days_max;
-	bool		waste_modifier_required;
 	bool		kx_conditional; /* kx_rule = 'conditional' */
-	const char *kx_rule;
-	const char *bill_to;
 
 	const char *policy_id;
 	const char *source;

@@ -53,41 +53,12 @@
 
 /* ------------------------------------------------------------ catalogue */
 
-/* every rule id of the catalogue, in the order findings are reported */
+/* every rule id of the catalogue, in the order findings are reported (rules.def) */
 typedef enum rule_id
 {
-	/* every line */
-	RULE_LINE_MALFORMED = 0,
-	RULE_CODE_UNKNOWN,
-	RULE_MODIFIER_UNKNOWN,
-	RULE_MODIFIER_DUPLICATE,
-	RULE_MODIFIER_CONFLICT,
-	RULE_MODIFIER_NOT_FOR_DRUG,
-	RULE_MODIFIER_NEEDS_DOCUMENTATION,
-	RULE_UNITS_INVALID,
-	RULE_UNITS_MISSING,
-	RULE_NDC_MALFORMED,
-	RULE_POS_UNKNOWN,
-	RULE_DX_MALFORMED,
-	/* J7599 and every code whose hcpcs_code.is_noc is true */
-	RULE_PAYER_MISSING,
-	RULE_PAYER_UNKNOWN,
-	RULE_SERVICE_DATE_MISSING,
-	RULE_POLICY_UNKNOWN,
-	RULE_NARRATIVE_MISSING,
-	RULE_NARRATIVE_INCOMPLETE,
-	RULE_NARRATIVE_TOO_LONG,
-	RULE_NDC_MISSING,
-	RULE_SPECIFIC_CODE_EXISTS,
-	RULE_UNITS_EXCEED_POLICY,
-	RULE_DX_MISSING,
-	RULE_DX_NOT_COVERED,
-	RULE_POS_NOT_ALLOWED,
-	RULE_PRIOR_AUTH_MISSING,
-	RULE_WASTE_MODIFIER_MISSING,
-	RULE_SUPPLY_DAYS_EXCEEDED,
-	RULE_KX_WITHOUT_TRANSPLANT_DATE,
-	RULE_KX_SUGGESTED,
+#define RULE(id, sev, scope, field, msg_reveals, src_reveals, desc) RULE_##id,
+#include "rules.def"
+#undef RULE
 	RULE__COUNT					/* not a rule: how many there are */
 } rule_id;
 
@@ -106,22 +77,19 @@ typedef enum rule_severity
 	RULE_SEV__COUNT				/* not a severity: how many there are */
 } rule_severity;
 
-/* the input a finding concerns (the finding's `field`) */
+/* the input a finding concerns (the finding's `field`): one per claim input */
 typedef enum rule_field
 {
-	RULE_FIELD_LINE = 0,
-	RULE_FIELD_PAYER,
-	RULE_FIELD_SERVICE_DATE,
-	RULE_FIELD_UNITS,
-	RULE_FIELD_NDC,
-	RULE_FIELD_POS,
-	RULE_FIELD_DX,
-	RULE_FIELD_NARRATIVE,
-	RULE_FIELD_PRIOR_AUTH,
-	RULE_FIELD_DAYS_SUPPLY,
-	RULE_FIELD_TRANSPLANT_DATE,
+#define CLAIM_INPUT(ID, name, kind, since, doc) RULE_FIELD_##ID,
+#include "claim_inputs.def"
+#undef CLAIM_INPUT
 	RULE_FIELD__COUNT
 } rule_field;
+
+/* a set of fields, as the bits (1 << rule_field) of a uint32 */
+#define RF(ID)		((uint32) 1 << RULE_FIELD_##ID)
+#define RF_ALL		(((uint32) 1 << RULE_FIELD__COUNT) - 1)
+StaticAssertDecl(RULE_FIELD__COUNT < 32, "a set of fields is a uint32");
 
 /* one catalogue entry, for j7599.rules() and documentation */
 typedef struct rule_info
@@ -131,6 +99,8 @@ typedef struct rule_info
 	const char *scope;			/* "line" (every line) or "noc" (J7599 and NOC codes) */
 	rule_field	field;
 	const char *fires_when;		/* one line, as in the spec */
+	uint32		reveals_message;	/* RF() set: inputs the message may quote */
+	uint32		reveals_source;	/* RF() set: inputs the source may reveal */
 } rule_info;
 
 extern const rule_info *rules_info(rule_id id);
@@ -174,6 +144,13 @@ typedef struct rule_date
 	bool		isnull;
 } rule_date;
 
+/* a whole number (smallint or integer arguments and columns) */
+typedef struct rule_count
+{
+	int64		value;
+	bool		isnull;
+} rule_count;
+
 /* more dx sources than this are ignored (the enforce trigger's dx columns) */
 #define RULES_MAX_DX_SOURCES 8
 
@@ -215,9 +192,6 @@ typedef struct rule_input
 	hcpcs_line_parts line;		/* when !line_is_text */
 	rule_text	line_text;		/* when line_is_text */
 
-	rule_text	payer;
-	rule_date	service_date;
-
 	rule_units_kind units_kind;
 	Numeric		units_numeric;	/* 4-byte-header numeric, unless units_in_buf */
 	bool		units_in_buf;	/* the numeric is in units_buf */
@@ -229,18 +203,23 @@ typedef struct rule_input
 	bool		ndc_is_value;
 	int64		ndc_value;
 
-	rule_text	pos;
-
 	int			ndx;
 	rule_dx_source dx[RULES_MAX_DX_SOURCES];
 
-	rule_text	narrative;
-	rule_text	prior_auth;
-
-	bool		days_supply_isnull;
-	int64		days_supply;
-
-	rule_date	transplant_date;
+	/*
+	 * the TEXT, DATE and COUNT inputs of claim_inputs.def, one slot each,
+	 * named as the input: payer, service_date, pos, narrative, ...
+	 */
+#define CLAIM_SLOT_LINE(name)
+#define CLAIM_SLOT_QUANTITY(name)
+#define CLAIM_SLOT_NDC(name)
+#define CLAIM_SLOT_DX(name)
+#define CLAIM_SLOT_TEXT(name)	rule_text name;
+#define CLAIM_SLOT_DATE(name)	rule_date name;
+#define CLAIM_SLOT_COUNT(name)	rule_count name;
+#define CLAIM_INPUT(ID, name, kind, since, doc) CLAIM_SLOT_##kind(name)
+#include "claim_inputs.def"
+#undef CLAIM_INPUT
 } rule_input;
 
 /* everything NULL */
@@ -278,6 +257,13 @@ rules_set_text(rule_text *t, Datum d, bool isnull)
 }
 
 extern void rules_set_date(rule_date *t, Datum d, bool isnull);
+
+static inline void
+rules_set_count(rule_count *t, int64 v, bool isnull)
+{
+	t->isnull = isnull;
+	t->value = isnull ? 0 : v;
+}
 
 extern void rules_set_units_numeric(rule_input *in, Datum d, bool isnull);
 extern void rules_set_units_int(rule_input *in, int64 v, bool isnull);

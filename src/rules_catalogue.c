@@ -11,83 +11,26 @@
 #include "rules_int.h"
 
 /*
- * Every array here is sized by the enum it is indexed by, so a new rule,
- * severity or field cannot outgrow it; a rule left out of the initialiser
- * would have a NULL name, which the list of rule ids tested in
- * test/pgtap/validate_api.sql would show.
+ * Every array here is sized by the enum it is indexed by and filled from the
+ * same declaration (rules.def, claim_inputs.def), so they cannot disagree.
  */
 StaticAssertDecl(RULE_SEV_INFO == 0 && RULE_SEV_WARNING == 1 && RULE_SEV_ERROR == 2 &&
 				 RULE_SEV__COUNT == 3,
 				 "severities are ordered: a higher value is more severe");
 
 const rule_info rules_catalogue[RULE__COUNT] = {
-	[RULE_LINE_MALFORMED] = {"LINE_MALFORMED", "error", "line", RULE_FIELD_LINE,
-	"(text overload) the line is not valid hcpcs_line input"},
-	[RULE_CODE_UNKNOWN] = {"CODE_UNKNOWN", "warning", "line", RULE_FIELD_LINE,
-	"a Level II code is not in hcpcs_code on the service date"},
-	[RULE_MODIFIER_UNKNOWN] = {"MODIFIER_UNKNOWN", "error", "line", RULE_FIELD_LINE,
-	"a modifier is not in modifier"},
-	[RULE_MODIFIER_DUPLICATE] = {"MODIFIER_DUPLICATE", "error", "line", RULE_FIELD_LINE,
-	"the same modifier twice on the line"},
-	[RULE_MODIFIER_CONFLICT] = {"MODIFIER_CONFLICT", "error", "line", RULE_FIELD_LINE,
-	"two modifiers listed in modifier_conflict stand on the line"},
-	[RULE_MODIFIER_NOT_FOR_DRUG] = {"MODIFIER_NOT_FOR_DRUG", "warning", "line", RULE_FIELD_LINE,
-	"a procedure-only modifier on a drug code"},
-	[RULE_MODIFIER_NEEDS_DOCUMENTATION] = {"MODIFIER_NEEDS_DOCUMENTATION", "info", "line", RULE_FIELD_LINE,
-	"modifier 22 (or another needing documentation) on the line"},
-	[RULE_UNITS_INVALID] = {"UNITS_INVALID", "error", "line", RULE_FIELD_UNITS,
-	"units <= 0"},
-	[RULE_UNITS_MISSING] = {"UNITS_MISSING", "warning", "line", RULE_FIELD_UNITS,
-	"no units on a drug line"},
-	[RULE_NDC_MALFORMED] = {"NDC_MALFORMED", "error", "line", RULE_FIELD_NDC,
-	"an NDC is given but is not valid ndc input"},
-	[RULE_POS_UNKNOWN] = {"POS_UNKNOWN", "error", "line", RULE_FIELD_POS,
-	"a place of service is given but is not a CMS code in force on the service date"},
-	[RULE_DX_MALFORMED] = {"DX_MALFORMED", "error", "line", RULE_FIELD_DX,
-	"a diagnosis is not well-formed ICD-10-CM"},
-	[RULE_PAYER_MISSING] = {"PAYER_MISSING", "warning", "noc", RULE_FIELD_PAYER,
-	"no payer: policy rules are skipped"},
-	[RULE_PAYER_UNKNOWN] = {"PAYER_UNKNOWN", "warning", "noc", RULE_FIELD_PAYER,
-	"the payer is neither a payer id nor an alias"},
-	[RULE_SERVICE_DATE_MISSING] = {"SERVICE_DATE_MISSING", "warning", "noc", RULE_FIELD_SERVICE_DATE,
-	"no service date: policy rules are skipped"},
-	[RULE_POLICY_UNKNOWN] = {"POLICY_UNKNOWN", "info", "noc", RULE_FIELD_PAYER,
-	"no policy resolves for payer, code and date"},
-	[RULE_NARRATIVE_MISSING] = {"NARRATIVE_MISSING", "policy", "noc", RULE_FIELD_NARRATIVE,
-	"the narrative is NULL or blank (requires_narrative; warning when unknown)"},
-	[RULE_NARRATIVE_INCOMPLETE] = {"NARRATIVE_INCOMPLETE", "warning", "noc", RULE_FIELD_NARRATIVE,
-	"a narrative without a recognisable drug name or without a strength/dose"},
-	[RULE_NARRATIVE_TOO_LONG] = {"NARRATIVE_TOO_LONG", "error", "noc", RULE_FIELD_NARRATIVE,
-	"longer than narrative_max_length"},
-	[RULE_NDC_MISSING] = {"NDC_MISSING", "policy", "noc", RULE_FIELD_NDC,
-	"no NDC (requires_ndc; warning when unknown)"},
-	[RULE_SPECIFIC_CODE_EXISTS] = {"SPECIFIC_CODE_EXISTS", "error", "noc", RULE_FIELD_LINE,
-	"the narrative names a drug (generic or brand) that has its own HCPCS code"},
-	[RULE_UNITS_EXCEED_POLICY] = {"UNITS_EXCEED_POLICY", "error", "noc", RULE_FIELD_UNITS,
-	"units > max_units"},
-	[RULE_DX_MISSING] = {"DX_MISSING", "policy", "noc", RULE_FIELD_DX,
-	"no diagnosis (dx_required)"},
-	[RULE_DX_NOT_COVERED] = {"DX_NOT_COVERED", "policy", "noc", RULE_FIELD_DX,
-	"no diagnosis matches a required prefix (dx_required)"},
-	[RULE_POS_NOT_ALLOWED] = {"POS_NOT_ALLOWED", "policy", "noc", RULE_FIELD_POS,
-	"the place of service is not allowed (pos_allowed)"},
-	[RULE_PRIOR_AUTH_MISSING] = {"PRIOR_AUTH_MISSING", "policy", "noc", RULE_FIELD_PRIOR_AUTH,
-	"no prior-authorisation number (requires_prior_auth)"},
-	[RULE_WASTE_MODIFIER_MISSING] = {"WASTE_MODIFIER_MISSING", "policy", "noc", RULE_FIELD_LINE,
-	"neither JW nor JZ (waste_modifier_required)"},
-	[RULE_SUPPLY_DAYS_EXCEEDED] = {"SUPPLY_DAYS_EXCEEDED", "error", "noc", RULE_FIELD_DAYS_SUPPLY,
-	"days_supply > supply_days_max"},
-	[RULE_KX_WITHOUT_TRANSPLANT_DATE] = {"KX_WITHOUT_TRANSPLANT_DATE", "warning", "noc", RULE_FIELD_TRANSPLANT_DATE,
-	"KX on the line but no transplant date before the service date (kx_rule conditional)"},
-	[RULE_KX_SUGGESTED] = {"KX_SUGGESTED", "info", "noc", RULE_FIELD_LINE,
-	"kx_rule is conditional, a transplant date before the service date is known, and KX is absent"},
+#define RULE(id, sev, scope, field, msg_reveals, src_reveals, desc) \
+	[RULE_##id] = {#id, sev, scope, RULE_FIELD_##field, desc, msg_reveals, src_reveals},
+#include "rules.def"
+#undef RULE
 };
 
 static const char *const severity_names[RULE_SEV__COUNT] = {"info", "warning", "error"};
 
 static const char *const field_names[RULE_FIELD__COUNT] = {
-	"line", "payer", "service_date", "units", "ndc", "pos", "dx", "narrative",
-	"prior_auth", "days_supply", "transplant_date"
+#define CLAIM_INPUT(ID, name, kind, since, doc) [RULE_FIELD_##ID] = #name,
+#include "claim_inputs.def"
+#undef CLAIM_INPUT
 };
 
 /*

@@ -26,19 +26,23 @@ rules_input_init(rule_input *in)
 	in->line.code[0] = '\0';
 	in->line.nmods = 0;
 	in->line_text.isnull = true;
-	in->payer.isnull = true;
-	in->service_date.isnull = true;
 	in->units_kind = RULE_UNITS_NULL;
 	in->units_in_buf = false;
 	in->units_numeric = NULL;
 	in->ndc.isnull = true;
 	in->ndc_is_value = false;
-	in->pos.isnull = true;
 	in->ndx = 0;
-	in->narrative.isnull = true;
-	in->prior_auth.isnull = true;
-	in->days_supply_isnull = true;
-	in->transplant_date.isnull = true;
+	/* the slots of claim_inputs.def */
+#define CLAIM_INIT_LINE(name)
+#define CLAIM_INIT_QUANTITY(name)
+#define CLAIM_INIT_NDC(name)
+#define CLAIM_INIT_DX(name)
+#define CLAIM_INIT_TEXT(name)	in->name.isnull = true;
+#define CLAIM_INIT_DATE(name)	in->name.isnull = true;
+#define CLAIM_INIT_COUNT(name)	in->name.isnull = true;
+#define CLAIM_INPUT(ID, name, kind, since, doc) CLAIM_INIT_##kind(name)
+#include "claim_inputs.def"
+#undef CLAIM_INPUT
 }
 
 void
@@ -168,8 +172,7 @@ rules_add_dx(rule_input *in, Datum d, bool isnull, bool is_array)
 void
 rules_set_days_supply(rule_input *in, int64 v, bool isnull)
 {
-	in->days_supply_isnull = isnull;
-	in->days_supply = v;
+	rules_set_count(&in->days_supply, v, isnull);
 }
 
 /* ----------------------------------------------------------- units, dates */

@@ -14,9 +14,10 @@
  *   rules_policy.c     payer and policy resolution and the payer-policy rules
  *   rules_narrative.c  the narrative scan, NARRATIVE_INCOMPLETE, SPECIFIC_CODE_EXISTS
  *
- * A new rule: its id in rule_id (rules.h, in report order), its line in the
- * catalogue (rules_catalogue.c), its code in the family file, called from
- * that family's entry point, and its test in test/pgtap/validate_rules.sql.
+ * A new rule: its line in rules.def (in report order: id, severity, scope,
+ * field, what it may reveal, description), its code in the family file,
+ * called from that family's entry point, and its test in
+ * test/pgtap/validate_rules.sql.
  */
 #ifndef J7599_RULES_INT_H
 #define J7599_RULES_INT_H

@@ -283,14 +283,14 @@ rule_supply_days(rctx *r, int payer, const pc_resolved *pol)
 	const rule_input *in = r->in;
 	const pc_policy *p = pol->field[PF_SUPPLY_DAYS_MAX];
 
-	if (p == NULL || in->days_supply_isnull || in->days_supply <= p->supply_days_max)
+	if (p == NULL || in->days_supply.isnull || in->days_supply.value <= p->supply_days_max)
 		return;
 	{
 		char	   *m = add(r, RULE_SUPPLY_DAYS_EXCEEDED, RULE_SEV_ERROR, p->source_via);
 
 		if (m)
 			MSG(m, INT64_FORMAT " days of supply exceed the most the %s policy accepts on one line (%d days); bill at most %d days",
-				in->days_supply, rules_payer_name(r, payer), p->supply_days_max, p->supply_days_max);
+				in->days_supply.value, rules_payer_name(r, payer), p->supply_days_max, p->supply_days_max);
 	}
 }
 

@@ -51,50 +51,45 @@ PG_FUNCTION_INFO_V1(j7599_finding_mask);
 PG_FUNCTION_INFO_V1(j7599_finding_mask_text);
 PG_FUNCTION_INFO_V1(j7599_finding_bits);
 
-/* argument positions, as declared in 30_validate.sql */
-enum
-{
-	ARG_LINE = 0,
-	ARG_PAYER,
-	ARG_SERVICE_DATE,
-	ARG_UNITS,
-	ARG_NDC,
-	ARG_POS,
-	ARG_DX,
-	ARG_NARRATIVE,
-	ARG_PRIOR_AUTH,
-	ARG_DAYS_SUPPLY,
-	ARG_TRANSPLANT_DATE,
-	N_ARGS
-};
+/*
+ * The arguments of validate, is_valid and _finding_mask are the claim inputs
+ * in the order of claim_inputs.def: argument i is the input RULE_FIELD_i.
+ */
+#define N_ARGS RULE_FIELD__COUNT
+#define ARG_LINE RULE_FIELD_LINE
 
+/*
+ * Fills the engine's input from the arguments, one setter per input kind.
+ * A declaration with fewer arguments than the library knows inputs (a
+ * server that has the library of a later version before ALTER EXTENSION
+ * UPDATE) leaves the missing ones NULL.
+ */
 static void
 fill_input(FunctionCallInfo fcinfo, rule_input *in, bool text_line)
 {
-	if (PG_NARGS() != N_ARGS)
-		elog(ERROR, "j7599: validation function called with %d arguments, expected %d",
-			 PG_NARGS(), N_ARGS);
+	int			nargs = PG_NARGS();
+
+	if (nargs > N_ARGS)
+		elog(ERROR, "j7599: validation function called with %d arguments, expected at most %d",
+			 nargs, N_ARGS);
 	rules_input_init(in);
-	if (text_line)
-		rules_set_line_text(in, PG_GETARG_DATUM(ARG_LINE), PG_ARGISNULL(ARG_LINE));
-	else if (!PG_ARGISNULL(ARG_LINE))
-		rules_set_line_value(in, PG_GETARG_HCPCS_LINE(ARG_LINE));
-	rules_set_text(&in->payer, PG_GETARG_DATUM(ARG_PAYER), PG_ARGISNULL(ARG_PAYER));
-	rules_set_date(&in->service_date, PG_GETARG_DATUM(ARG_SERVICE_DATE),
-				   PG_ARGISNULL(ARG_SERVICE_DATE));
-	rules_set_units_numeric(in, PG_GETARG_DATUM(ARG_UNITS), PG_ARGISNULL(ARG_UNITS));
-	rules_set_ndc_text(in, PG_GETARG_DATUM(ARG_NDC), PG_ARGISNULL(ARG_NDC));
-	rules_set_text(&in->pos, PG_GETARG_DATUM(ARG_POS), PG_ARGISNULL(ARG_POS));
-	rules_add_dx(in, PG_GETARG_DATUM(ARG_DX), PG_ARGISNULL(ARG_DX), true);
-	rules_set_text(&in->narrative, PG_GETARG_DATUM(ARG_NARRATIVE),
-				   PG_ARGISNULL(ARG_NARRATIVE));
-	rules_set_text(&in->prior_auth, PG_GETARG_DATUM(ARG_PRIOR_AUTH),
-				   PG_ARGISNULL(ARG_PRIOR_AUTH));
-	rules_set_days_supply(in, PG_ARGISNULL(ARG_DAYS_SUPPLY) ? 0 :
-						  (int64) PG_GETARG_INT32(ARG_DAYS_SUPPLY),
-						  PG_ARGISNULL(ARG_DAYS_SUPPLY));
-	rules_set_date(&in->transplant_date, PG_GETARG_DATUM(ARG_TRANSPLANT_DATE),
-				   PG_ARGISNULL(ARG_TRANSPLANT_DATE));
+#define ARG_NULL(i) ((i) >= nargs || PG_ARGISNULL(i))
+#define ARG_DATUM(i) ((i) < nargs ? PG_GETARG_DATUM(i) : (Datum) 0)
+#define FILL_LINE(i, name) \
+	if (text_line) \
+		rules_set_line_text(in, ARG_DATUM(i), ARG_NULL(i)); \
+	else if (!ARG_NULL(i)) \
+		rules_set_line_value(in, PG_GETARG_HCPCS_LINE(i));
+#define FILL_TEXT(i, name)		rules_set_text(&in->name, ARG_DATUM(i), ARG_NULL(i));
+#define FILL_DATE(i, name)		rules_set_date(&in->name, ARG_DATUM(i), ARG_NULL(i));
+#define FILL_QUANTITY(i, name)	rules_set_units_numeric(in, ARG_DATUM(i), ARG_NULL(i));
+#define FILL_NDC(i, name)		rules_set_ndc_text(in, ARG_DATUM(i), ARG_NULL(i));
+#define FILL_DX(i, name)		rules_add_dx(in, ARG_DATUM(i), ARG_NULL(i), true);
+#define FILL_COUNT(i, name) \
+	rules_set_count(&in->name, ARG_NULL(i) ? 0 : (int64) PG_GETARG_INT32(i), ARG_NULL(i));
+#define CLAIM_INPUT(ID, name, kind, since, doc) FILL_##kind(RULE_FIELD_##ID, name)
+#include "claim_inputs.def"
+#undef CLAIM_INPUT
 }
 
 /* ------------------------------------------------------------- validate */

@@ -93,26 +93,5 @@ CREATE TABLE j7599.payer_alias (
 );
 CREATE UNIQUE INDEX payer_alias_key ON j7599.payer_alias (j7599.payer_key(alias));
 
-CREATE TABLE j7599.policy (
-    policy_id               text PRIMARY KEY DEFAULT gen_random_uuid()::text,
-    payer_id                text NOT NULL REFERENCES j7599.payer ON UPDATE CASCADE,
-    code                    text NOT NULL CHECK (code ~ '^([A-Z][0-9]{4}|[0-9]{4}[0-9FTU])$'),
-    valid                   daterange NOT NULL CHECK (NOT isempty(valid)),
-    requires_ndc            boolean,
-    requires_narrative      boolean,
-    narrative_max_length    integer CHECK (narrative_max_length > 0),
-    requires_prior_auth     boolean,
-    dx_required             text[] CHECK (cardinality(dx_required) > 0),
-    pos_allowed             text[] CHECK (cardinality(pos_allowed) > 0),
-    max_units               numeric CHECK (max_units > 0),
-    supply_days_max         integer CHECK (supply_days_max > 0),
-    waste_modifier_required boolean,
-    kx_rule                 text CHECK (kx_rule IN ('conditional')),
-    bill_to                 text,
-    source                  text NOT NULL CHECK (source <> ''),
-    confidence              text NOT NULL CHECK (confidence IN ('confirmed', 'secondary', 'assumed')),
-    field_confidence        jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(field_confidence) = 'object'),
-    note                    text,
-    shipped                 boolean NOT NULL DEFAULT false,
-    CONSTRAINT policy_no_overlap EXCLUDE USING gist (payer_id WITH =, code WITH =, valid WITH &&)
-);
+-- j7599.policy, whose fields are declared in src/policy_fields.def, is created
+-- by the generated part 20_reference_tables_gen.sql (scripts/gen_declared.pl).

@@ -233,17 +233,7 @@ COMMENT ON COLUMN j7599.policy.policy_id IS 'readable id (''medicare-j7599-90day
 COMMENT ON COLUMN j7599.policy.payer_id IS 'the payer or payer group';
 COMMENT ON COLUMN j7599.policy.code IS 'the code it governs (J7599 for every shipped row)';
 COMMENT ON COLUMN j7599.policy.valid IS 'when it is in force; ranges of one payer and code never overlap';
-COMMENT ON COLUMN j7599.policy.requires_ndc IS 'an NDC must be on the line';
-COMMENT ON COLUMN j7599.policy.requires_narrative IS 'drug name, strength and dose must be in the line narrative (837 SV101-7 / NTE, CMS-1500 item 19)';
-COMMENT ON COLUMN j7599.policy.narrative_max_length IS 'longest narrative accepted';
-COMMENT ON COLUMN j7599.policy.requires_prior_auth IS 'a prior-authorisation number must be on the line';
-COMMENT ON COLUMN j7599.policy.dx_required IS 'ICD-10-CM prefixes, one of which a diagnosis must match (dot-insensitive)';
-COMMENT ON COLUMN j7599.policy.pos_allowed IS 'places of service accepted';
-COMMENT ON COLUMN j7599.policy.max_units IS 'most units on one line';
-COMMENT ON COLUMN j7599.policy.supply_days_max IS 'longest supply on one line, in days';
-COMMENT ON COLUMN j7599.policy.waste_modifier_required IS 'JW or JZ must be on the line';
-COMMENT ON COLUMN j7599.policy.kx_rule IS 'conditional: KX belongs on the line exactly when a transplant date before the service date is known';
-COMMENT ON COLUMN j7599.policy.bill_to IS 'who is billed (for Medicare: the DME MAC)';
+-- (the comments of the policy fields are declared with them: src/policy_fields.def)
 COMMENT ON COLUMN j7599.policy.source IS 'the documents the row comes from';
 COMMENT ON COLUMN j7599.policy.confidence IS 'confirmed, secondary or assumed: applies to every field not named in field_confidence';
 COMMENT ON COLUMN j7599.policy.field_confidence IS 'per-field confidence where it differs from the row''s, e.g. {"dx_required": "assumed"}';

@@ -25,81 +25,9 @@ CREATE TYPE j7599.finding AS (
 COMMENT ON TYPE j7599.finding IS
 'One rule finding: rule id, severity (error, warning, info), the argument it concerns, a message for the biller, and the source the rule rests on';
 
--- ------------------------------------------------------------- validate
-
-CREATE FUNCTION j7599.validate(
-    line            j7599.hcpcs_line,
-    payer           text    DEFAULT NULL,
-    service_date    date    DEFAULT NULL,
-    units           numeric DEFAULT NULL,
-    ndc             text    DEFAULT NULL,
-    pos             text    DEFAULT NULL,
-    dx              text[]  DEFAULT NULL,
-    narrative       text    DEFAULT NULL,
-    prior_auth      text    DEFAULT NULL,
-    days_supply     integer DEFAULT NULL,
-    transplant_date date    DEFAULT NULL)
-RETURNS SETOF j7599.finding
-    AS 'MODULE_PATHNAME', 'j7599_validate'
-    LANGUAGE C STABLE PARALLEL SAFE COST 100 ROWS 2;
-COMMENT ON FUNCTION j7599.validate(j7599.hcpcs_line, text, date, numeric, text, text, text[], text, text, integer, date) IS
-'Every finding of the rule catalogue for one claim line; no rows for a clean line or a NULL line. Payer policy resolves through the payer cascade on service_date';
-
-CREATE FUNCTION j7599.validate(
-    line            text,
-    payer           text    DEFAULT NULL,
-    service_date    date    DEFAULT NULL,
-    units           numeric DEFAULT NULL,
-    ndc             text    DEFAULT NULL,
-    pos             text    DEFAULT NULL,
-    dx              text[]  DEFAULT NULL,
-    narrative       text    DEFAULT NULL,
-    prior_auth      text    DEFAULT NULL,
-    days_supply     integer DEFAULT NULL,
-    transplant_date date    DEFAULT NULL)
-RETURNS SETOF j7599.finding
-    AS 'MODULE_PATHNAME', 'j7599_validate_text'
-    LANGUAGE C STABLE PARALLEL SAFE COST 100 ROWS 2;
-COMMENT ON FUNCTION j7599.validate(text, text, date, numeric, text, text, text[], text, text, integer, date) IS
-'validate() for a line given as text: a line that is not valid hcpcs_line input is the finding LINE_MALFORMED, not an error';
-
--- ------------------------------------------------------------- is_valid
-
-CREATE FUNCTION j7599.is_valid(
-    line            j7599.hcpcs_line,
-    payer           text    DEFAULT NULL,
-    service_date    date    DEFAULT NULL,
-    units           numeric DEFAULT NULL,
-    ndc             text    DEFAULT NULL,
-    pos             text    DEFAULT NULL,
-    dx              text[]  DEFAULT NULL,
-    narrative       text    DEFAULT NULL,
-    prior_auth      text    DEFAULT NULL,
-    days_supply     integer DEFAULT NULL,
-    transplant_date date    DEFAULT NULL)
-RETURNS boolean
-    AS 'MODULE_PATHNAME', 'j7599_is_valid'
-    LANGUAGE C STABLE PARALLEL SAFE COST 100;
-COMMENT ON FUNCTION j7599.is_valid(j7599.hcpcs_line, text, date, numeric, text, text, text[], text, text, integer, date) IS
-'True when validate() finds no error (warnings and info allowed); NULL for a NULL line';
-
-CREATE FUNCTION j7599.is_valid(
-    line            text,
-    payer           text    DEFAULT NULL,
-    service_date    date    DEFAULT NULL,
-    units           numeric DEFAULT NULL,
-    ndc             text    DEFAULT NULL,
-    pos             text    DEFAULT NULL,
-    dx              text[]  DEFAULT NULL,
-    narrative       text    DEFAULT NULL,
-    prior_auth      text    DEFAULT NULL,
-    days_supply     integer DEFAULT NULL,
-    transplant_date date    DEFAULT NULL)
-RETURNS boolean
-    AS 'MODULE_PATHNAME', 'j7599_is_valid_text'
-    LANGUAGE C STABLE PARALLEL SAFE COST 100;
-COMMENT ON FUNCTION j7599.is_valid(text, text, date, numeric, text, text, text[], text, text, integer, date) IS
-'is_valid() for a line given as text: a malformed line is not valid; NULL for a NULL line';
+-- validate(line hcpcs_line | text, <the claim inputs>) and is_valid(same) take
+-- one argument per claim input of src/claim_inputs.def: generated
+-- (30_validate_gen.sql).
 
 -- -------------------------------------------------------------- line_ok
 

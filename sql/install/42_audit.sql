@@ -5,84 +5,13 @@
  * taken is the AccessShareLock of a plain SELECT.
  */
 
-CREATE FUNCTION j7599._finding_mask(line text, payer text DEFAULT NULL, service_date date DEFAULT NULL,
-                                    units numeric DEFAULT NULL, ndc text DEFAULT NULL, pos text DEFAULT NULL,
-                                    dx text[] DEFAULT NULL, narrative text DEFAULT NULL,
-                                    prior_auth text DEFAULT NULL, days_supply integer DEFAULT NULL,
-                                    transplant_date date DEFAULT NULL)
-RETURNS bigint
-    AS 'MODULE_PATHNAME', 'j7599_finding_mask_text' LANGUAGE C STABLE PARALLEL SAFE COST 100;
-CREATE FUNCTION j7599._finding_mask(line j7599.hcpcs_line, payer text DEFAULT NULL, service_date date DEFAULT NULL,
-                                    units numeric DEFAULT NULL, ndc text DEFAULT NULL, pos text DEFAULT NULL,
-                                    dx text[] DEFAULT NULL, narrative text DEFAULT NULL,
-                                    prior_auth text DEFAULT NULL, days_supply integer DEFAULT NULL,
-                                    transplant_date date DEFAULT NULL)
-RETURNS bigint
-    AS 'MODULE_PATHNAME', 'j7599_finding_mask' LANGUAGE C STABLE PARALLEL SAFE COST 100;
-COMMENT ON FUNCTION j7599._finding_mask(text, text, date, numeric, text, text, text[], text, text, integer, date) IS
-'Internal: one bit per (rule, severity) that validate() would report for the line; 0 for a clean or NULL line';
-COMMENT ON FUNCTION j7599._finding_mask(j7599.hcpcs_line, text, date, numeric, text, text, text[], text, text, integer, date) IS
-'Internal: one bit per (rule, severity) that validate() would report for the line; 0 for a clean or NULL line';
+-- _finding_mask(line text | hcpcs_line, <the claim inputs>) and _call_args(tbl),
+-- which list the claim inputs, are generated (42_audit_gen.sql).
 
 CREATE FUNCTION j7599._finding_bits(OUT bit_no integer, OUT rule text, OUT severity text)
 RETURNS SETOF record
     AS 'MODULE_PATHNAME', 'j7599_finding_bits' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 64;
 COMMENT ON FUNCTION j7599._finding_bits() IS 'Internal: the (rule, severity) of each bit of _finding_mask()';
-
--- The named-argument list that hands a registered table's columns (alias t)
--- to validate() / _finding_mask().  Text line columns use the text overload,
--- so a malformed legacy line is the finding LINE_MALFORMED, not an error.
--- Every registered column is checked again with _column_kind, as the
--- enforcing trigger checks it: a column whose type was changed since it was
--- registered raises 42804 here too, instead of being cast.
-CREATE FUNCTION j7599._call_args(tbl regclass) RETURNS text
-LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    r j7599.registration;
-    args text[];
-    a record;
-    d name;
-    dx_parts text[] := '{}';
-    dx_arrays text[] := '{}';
-BEGIN
-    r := j7599._registration(tbl);
-    args := ARRAY[CASE j7599._column_kind(tbl, r.line, 'line')
-                      WHEN 'hcpcs_line' THEN format('line => t.%I', r.line)
-                      ELSE format('line => t.%I::text', r.line) END];
-    -- every kind _column_kind accepts for an argument converts to its type
-    FOR a IN SELECT v.arg, v.col, v.typ
-             FROM (VALUES (1, 'payer', r.payer, 'text'), (2, 'service_date', r.service_date, 'date'),
-                          (3, 'units', r.units, 'numeric'), (4, 'ndc', r.ndc, 'text'), (5, 'pos', r.pos, 'text'),
-                          (6, 'narrative', r.narrative, 'text'), (7, 'prior_auth', r.prior_auth, 'text'),
-                          (8, 'days_supply', r.days_supply, 'integer'),
-                          (9, 'transplant_date', r.transplant_date, 'date')) AS v(ord, arg, col, typ)
-             WHERE v.col IS NOT NULL
-             ORDER BY v.ord LOOP
-        PERFORM j7599._column_kind(tbl, a.col, a.arg);
-        args := args || format('%s => t.%I::%s', a.arg, a.col, a.typ);
-    END LOOP;
-    IF r.dx IS NOT NULL THEN
-        -- text columns go into one ARRAY[...] (cheaper per row than
-        -- concatenating one-element arrays); text[] columns are appended
-        FOREACH d IN ARRAY r.dx LOOP
-            IF j7599._column_kind(tbl, d, 'dx') = 'text[]' THEN
-                dx_arrays := dx_arrays || format('t.%I::text[]', d);
-            ELSE
-                dx_parts := dx_parts || format('t.%I::text', d);
-            END IF;
-        END LOOP;
-        IF cardinality(dx_parts) > 0 THEN
-            dx_arrays := ('ARRAY[' || array_to_string(dx_parts, ', ') || ']::text[]') || dx_arrays;
-        END IF;
-        args := args || ('dx => ' || array_to_string(dx_arrays, ' || '));
-    END IF;
-    RETURN array_to_string(args, ', ');
-END
-$$;
-COMMENT ON FUNCTION j7599._call_args(regclass) IS
-'Internal: the quoted named-argument list that passes a registered table''s columns (alias t) to validate(); 42703/42804 when a registered column is gone or no longer of a type it may have';
 
 -- jsonb of the primary key columns (alias t), or of the ctid without one.
 -- Where rows of several tables meet, the table too: the partitions of a
