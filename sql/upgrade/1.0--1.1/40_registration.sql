@@ -65,73 +65,6 @@ REVOKE ALL ON FUNCTION j7599._drop_registrations() FROM PUBLIC;
 CREATE EVENT TRIGGER j7599_drop_registrations ON sql_drop EXECUTE FUNCTION j7599._drop_registrations();
 COMMENT ON EVENT TRIGGER j7599_drop_registrations IS 'Deletes the registrations of dropped tables (j7599)';
 
-CREATE OR REPLACE FUNCTION j7599.register(tbl regclass, line text, payer text DEFAULT NULL, service_date text DEFAULT NULL,
-                               units text DEFAULT NULL, ndc text DEFAULT NULL, pos text DEFAULT NULL,
-                               dx text[] DEFAULT NULL, narrative text DEFAULT NULL, prior_auth text DEFAULT NULL,
-                               days_supply text DEFAULT NULL, transplant_date text DEFAULT NULL)
-RETURNS void
-LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    d text;
-    enforced_severity text;
-BEGIN
-    IF tbl IS NULL OR line IS NULL THEN
-        RAISE EXCEPTION 'register needs a table and its line column'
-            USING ERRCODE = 'null_value_not_allowed';
-    END IF;
-    PERFORM j7599._require_owner(tbl, 'register it');
-    IF NOT EXISTS (SELECT 1 FROM pg_class WHERE oid = tbl AND relkind IN ('r', 'p')) THEN
-        RAISE EXCEPTION '% is not a table', tbl
-            USING ERRCODE = 'wrong_object_type', HINT = 'Register a table or a partitioned table.';
-    END IF;
-    PERFORM j7599._column_kind(tbl, line, 'line');
-    IF payer IS NOT NULL THEN PERFORM j7599._column_kind(tbl, payer, 'payer'); END IF;
-    IF service_date IS NOT NULL THEN PERFORM j7599._column_kind(tbl, service_date, 'service_date'); END IF;
-    IF units IS NOT NULL THEN PERFORM j7599._column_kind(tbl, units, 'units'); END IF;
-    IF ndc IS NOT NULL THEN PERFORM j7599._column_kind(tbl, ndc, 'ndc'); END IF;
-    IF pos IS NOT NULL THEN PERFORM j7599._column_kind(tbl, pos, 'pos'); END IF;
-    IF dx IS NOT NULL THEN
-        IF cardinality(dx) = 0 OR array_position(dx, NULL) IS NOT NULL THEN
-            RAISE EXCEPTION 'dx must name one or more columns'
-                USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-        IF cardinality(dx) > 8 THEN
-            RAISE EXCEPTION 'dx names % columns; at most 8 can be registered', cardinality(dx)
-                USING ERRCODE = 'invalid_parameter_value',
-                      HINT = 'Keep the diagnoses in fewer columns, for example one text[] column.';
-        END IF;
-        FOREACH d IN ARRAY dx LOOP
-            PERFORM j7599._column_kind(tbl, d, 'dx');
-        END LOOP;
-    END IF;
-    IF narrative IS NOT NULL THEN PERFORM j7599._column_kind(tbl, narrative, 'narrative'); END IF;
-    IF prior_auth IS NOT NULL THEN PERFORM j7599._column_kind(tbl, prior_auth, 'prior_auth'); END IF;
-    IF days_supply IS NOT NULL THEN PERFORM j7599._column_kind(tbl, days_supply, 'days_supply'); END IF;
-    IF transplant_date IS NOT NULL THEN PERFORM j7599._column_kind(tbl, transplant_date, 'transplant_date'); END IF;
-
-    -- the enforcing trigger carries the mapping: re-registering rewrites it
-    enforced_severity := j7599._enforced_severity(tbl);
-
-    INSERT INTO j7599.registration AS r (tbl, line, payer, service_date, units, ndc, pos, dx, narrative,
-                                         prior_auth, days_supply, transplant_date, registered_at, registered_by)
-    VALUES (tbl, line, payer, service_date, units, ndc, pos, dx, narrative, prior_auth, days_supply,
-            transplant_date, now(), current_user)
-    ON CONFLICT ON CONSTRAINT registration_pkey DO UPDATE
-        SET line = EXCLUDED.line, payer = EXCLUDED.payer, service_date = EXCLUDED.service_date,
-            units = EXCLUDED.units, ndc = EXCLUDED.ndc, pos = EXCLUDED.pos, dx = EXCLUDED.dx,
-            narrative = EXCLUDED.narrative, prior_auth = EXCLUDED.prior_auth,
-            days_supply = EXCLUDED.days_supply, transplant_date = EXCLUDED.transplant_date,
-            registered_at = EXCLUDED.registered_at, registered_by = EXCLUDED.registered_by;
-
-    IF enforced_severity IS NOT NULL THEN
-        PERFORM j7599._install_trigger(tbl, enforced_severity);
-    END IF;
-END
-$$;
-COMMENT ON FUNCTION j7599.register(regclass, text, text, text, text, text, text, text[], text, text, text, text) IS
-'Records which column of a claim table holds each validation argument (42703: no such column; 42804: wrong type). Re-registering replaces the mapping. Owner only (42501)';
 
 CREATE FUNCTION j7599.unregister(tbl regclass) RETURNS void
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -168,54 +101,6 @@ GRANT EXECUTE ON FUNCTION j7599.unregister(regclass) TO PUBLIC;
  * children read with progress too, and every registered column's type
  * checked as the enforcing trigger checks it.
  */
-CREATE OR REPLACE FUNCTION j7599._call_args(tbl regclass) RETURNS text
-LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    r j7599.registration;
-    args text[];
-    a record;
-    d name;
-    dx_parts text[] := '{}';
-    dx_arrays text[] := '{}';
-BEGIN
-    r := j7599._registration(tbl);
-    args := ARRAY[CASE j7599._column_kind(tbl, r.line, 'line')
-                      WHEN 'hcpcs_line' THEN format('line => t.%I', r.line)
-                      ELSE format('line => t.%I::text', r.line) END];
-    -- every kind _column_kind accepts for an argument converts to its type
-    FOR a IN SELECT v.arg, v.col, v.typ
-             FROM (VALUES (1, 'payer', r.payer, 'text'), (2, 'service_date', r.service_date, 'date'),
-                          (3, 'units', r.units, 'numeric'), (4, 'ndc', r.ndc, 'text'), (5, 'pos', r.pos, 'text'),
-                          (6, 'narrative', r.narrative, 'text'), (7, 'prior_auth', r.prior_auth, 'text'),
-                          (8, 'days_supply', r.days_supply, 'integer'),
-                          (9, 'transplant_date', r.transplant_date, 'date')) AS v(ord, arg, col, typ)
-             WHERE v.col IS NOT NULL
-             ORDER BY v.ord LOOP
-        PERFORM j7599._column_kind(tbl, a.col, a.arg);
-        args := args || format('%s => t.%I::%s', a.arg, a.col, a.typ);
-    END LOOP;
-    IF r.dx IS NOT NULL THEN
-        -- text columns go into one ARRAY[...] (cheaper per row than
-        -- concatenating one-element arrays); text[] columns are appended
-        FOREACH d IN ARRAY r.dx LOOP
-            IF j7599._column_kind(tbl, d, 'dx') = 'text[]' THEN
-                dx_arrays := dx_arrays || format('t.%I::text[]', d);
-            ELSE
-                dx_parts := dx_parts || format('t.%I::text', d);
-            END IF;
-        END LOOP;
-        IF cardinality(dx_parts) > 0 THEN
-            dx_arrays := ('ARRAY[' || array_to_string(dx_parts, ', ') || ']::text[]') || dx_arrays;
-        END IF;
-        args := args || ('dx => ' || array_to_string(dx_arrays, ' || '));
-    END IF;
-    RETURN array_to_string(args, ', ');
-END
-$$;
-COMMENT ON FUNCTION j7599._call_args(regclass) IS
-'Internal: the quoted named-argument list that passes a registered table''s columns (alias t) to validate(); 42703/42804 when a registered column is gone or no longer of a type it may have';
 
 CREATE OR REPLACE FUNCTION j7599._row_key(tbl regclass) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE

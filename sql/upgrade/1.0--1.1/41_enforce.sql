@@ -114,41 +114,6 @@ $$;
 COMMENT ON FUNCTION j7599._refuse_if_enforced_by_parent(regclass) IS
 'Internal: raises 55000 for a partition or inheritance child whose enforcing trigger comes from an enforced ancestor';
 
-CREATE OR REPLACE FUNCTION j7599._install_trigger(tbl regclass, min_severity text) RETURNS void
-LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    r j7599.registration;
-    args text[];
-    d name;
-BEGIN
-    r := j7599._registration(tbl);
-    args := ARRAY[min_severity, 'line=' || r.line];
-    IF r.payer IS NOT NULL THEN args := args || ('payer=' || r.payer); END IF;
-    IF r.service_date IS NOT NULL THEN args := args || ('service_date=' || r.service_date); END IF;
-    IF r.units IS NOT NULL THEN args := args || ('units=' || r.units); END IF;
-    IF r.ndc IS NOT NULL THEN args := args || ('ndc=' || r.ndc); END IF;
-    IF r.pos IS NOT NULL THEN args := args || ('pos=' || r.pos); END IF;
-    IF r.dx IS NOT NULL THEN
-        FOREACH d IN ARRAY r.dx LOOP
-            args := args || ('dx=' || d);
-        END LOOP;
-    END IF;
-    IF r.narrative IS NOT NULL THEN args := args || ('narrative=' || r.narrative); END IF;
-    IF r.prior_auth IS NOT NULL THEN args := args || ('prior_auth=' || r.prior_auth); END IF;
-    IF r.days_supply IS NOT NULL THEN args := args || ('days_supply=' || r.days_supply); END IF;
-    IF r.transplant_date IS NOT NULL THEN
-        args := args || ('transplant_date=' || r.transplant_date);
-    END IF;
-    IF j7599._enforcing_ancestor(tbl) IS NOT NULL THEN
-        RETURN;                 -- the ancestor's mapping applies to this table
-    END IF;
-    PERFORM j7599._place_trigger(tbl, args);
-END
-$$;
-COMMENT ON FUNCTION j7599._install_trigger(regclass, text) IS
-'Internal: (re)creates the enforcing trigger of a registered table and its inheritance descendants from its registration';
 
 CREATE OR REPLACE FUNCTION j7599.enforce(tbl regclass, min_severity text DEFAULT 'error') RETURNS void
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
