@@ -96,8 +96,10 @@ COMMENT ON FUNCTION j7599._report_color(integer) IS 'Internal: the colour of the
 
 -- Horizontal bars, one per label, the value printed at the end of each bar
 -- (as a percentage when pct); labels longer than 32 characters are cut, the
--- full label is the bar's tooltip.
-CREATE FUNCTION j7599._report_bars(labels text[], vals numeric[], pct boolean DEFAULT false, color text DEFAULT '#2f6db5')
+-- full label is the bar's tooltip.  colors: one colour for every bar, or
+-- one per bar.
+CREATE FUNCTION j7599._report_bars(labels text[], vals numeric[], pct boolean DEFAULT false,
+                                   colors text[] DEFAULT '{#2f6db5}')
 RETURNS text
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
@@ -142,13 +144,14 @@ BEGIN
                              j7599._report_esc(lab), val,
                              lw - 8, 28 + (i - 1) * rh + 15,
                              j7599._report_esc(CASE WHEN length(lab) > 32 THEN left(lab, 31) || '…' ELSE lab END),
-                             lw, 28 + (i - 1) * rh + 3, greatest(len, 0.5), rh - 6, color,
+                             lw, 28 + (i - 1) * rh + 3, greatest(len, 0.5), rh - 6,
+                             coalesce(colors[CASE WHEN cardinality(colors) = 1 THEN 1 ELSE i END], '#2f6db5'),
                              lw + len + 5, 28 + (i - 1) * rh + 15, val);
     END LOOP;
     RETURN out || '</svg>';
 END
 $$;
-COMMENT ON FUNCTION j7599._report_bars(text[], numeric[], boolean, text) IS
+COMMENT ON FUNCTION j7599._report_bars(text[], numeric[], boolean, text[]) IS
 'Internal: an inline SVG horizontal bar chart of the values, one bar per label';
 
 -- A line chart: one series per row of vals (a two-dimensional array, NULL

@@ -272,8 +272,10 @@ COMMENT ON FUNCTION j7599._report_color(integer) IS 'Internal: the colour of the
 
 -- Horizontal bars, one per label, the value printed at the end of each bar
 -- (as a percentage when pct); labels longer than 32 characters are cut, the
--- full label is the bar's tooltip.
-CREATE FUNCTION j7599._report_bars(labels text[], vals numeric[], pct boolean DEFAULT false, color text DEFAULT '#2f6db5')
+-- full label is the bar's tooltip.  colors: one colour for every bar, or
+-- one per bar.
+CREATE FUNCTION j7599._report_bars(labels text[], vals numeric[], pct boolean DEFAULT false,
+                                   colors text[] DEFAULT '{#2f6db5}')
 RETURNS text
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
@@ -318,13 +320,14 @@ BEGIN
                              j7599._report_esc(lab), val,
                              lw - 8, 28 + (i - 1) * rh + 15,
                              j7599._report_esc(CASE WHEN length(lab) > 32 THEN left(lab, 31) || '…' ELSE lab END),
-                             lw, 28 + (i - 1) * rh + 3, greatest(len, 0.5), rh - 6, color,
+                             lw, 28 + (i - 1) * rh + 3, greatest(len, 0.5), rh - 6,
+                             coalesce(colors[CASE WHEN cardinality(colors) = 1 THEN 1 ELSE i END], '#2f6db5'),
                              lw + len + 5, 28 + (i - 1) * rh + 15, val);
     END LOOP;
     RETURN out || '</svg>';
 END
 $$;
-COMMENT ON FUNCTION j7599._report_bars(text[], numeric[], boolean, text) IS
+COMMENT ON FUNCTION j7599._report_bars(text[], numeric[], boolean, text[]) IS
 'Internal: an inline SVG horizontal bar chart of the values, one bar per label';
 
 -- A line chart: one series per row of vals (a two-dimensional array, NULL
@@ -452,7 +455,7 @@ DECLARE
     total bigint;
     clean bigint;
     with_error bigint;
-    r_lab text[]; r_vals numeric[]; r_cells text[];
+    r_lab text[]; r_vals numeric[]; r_cells text[]; r_col text[];
     heat text;
     -- unresolved payer spellings
     u_lab text[]; u_vals numeric[]; u_cells text[];
@@ -522,10 +525,12 @@ BEGIN
                  row_number() OVER (ORDER BY CASE rt.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,
                                              rt.n DESC, rt.rule) AS ord
           FROM rt)
-    SELECT array_agg(o.rule || ' (' || o.severity || ')' ORDER BY o.ord), array_agg(o.pct ORDER BY o.ord),
+    SELECT array_agg(o.rule ORDER BY o.ord), array_agg(o.pct ORDER BY o.ord),
+           array_agg(CASE o.severity WHEN 'error' THEN '#d1495b' WHEN 'warning' THEN '#e8a33d' ELSE '#2f6db5' END
+                     ORDER BY o.ord),
            array_agg(ARRAY[o.rule, o.severity, j7599._report_num(o.n), j7599._report_num(total),
                            j7599._report_num(o.pct)] ORDER BY o.ord)
-      INTO r_lab, r_vals, r_cells
+      INTO r_lab, r_vals, r_col, r_cells
       FROM o;
     -- the share of each payer's lines breaking each rule: the ten payers
     -- with the most lines, the others together, and all lines
@@ -550,7 +555,7 @@ BEGIN
               FROM rules CROSS JOIN cols
               LEFT JOIN pr ON pr.rule = rules.rule AND pr.severity = rules.severity AND pr.k = ANY (cols.keys)
               GROUP BY rules.ord, rules.rule, rules.severity, cols.ord, cols.lines),
-    mx AS (SELECT greatest(max(cells.pct), 0.01) AS v FROM cells)
+    mx AS (SELECT cells.rord, greatest(max(cells.pct), 0.01) AS v FROM cells GROUP BY 1)
     SELECT '<div class="tablewrap wide"><table class="num heat" id="t-rule-payer"><thead><tr><th>rule</th>'
            || (SELECT string_agg(format('<th class="n" data-payer="%s">%s<br/><span class="sub">%s</span></th>',
                                         j7599._report_esc(cols.key), j7599._report_esc(cols.label),
@@ -571,7 +576,7 @@ BEGIN
                                                               CASE WHEN cells.pct / mx.v > 0.6 THEN ' color: #fff;' ELSE '' END,
                                                               j7599._report_num(cells.pct)),
                                                        '' ORDER BY cells.cord)) AS html
-                              FROM cells CROSS JOIN mx GROUP BY cells.rord, cells.rule, cells.severity) AS r), '')
+                              FROM cells JOIN mx ON mx.rord = cells.rord GROUP BY cells.rord, cells.rule, cells.severity) AS r), '')
            || '</tbody></table></div>'
       INTO heat;
 
@@ -655,7 +660,7 @@ BEGIN
         || ' svg text { font-size: 12px; fill: #1d2430; } svg .tick { fill: #5b6472; font-size: 11px; }'
         || ' svg .grid { stroke: #e6e9ef; stroke-width: 1; } svg .axis { stroke: #8a93a3; stroke-width: 1; }'
         || ' svg .value { fill: #3d4654; font-size: 11px; }'
-        || ' .tablewrap { max-height: 440px; overflow: auto; } .tablewrap.wide { max-height: none; overflow-x: auto; }'
+        || ' .tablewrap { max-height: 440px; overflow: auto; scrollbar-gutter: stable; } .tablewrap.wide { max-height: none; overflow-x: auto; }'
         || ' table { border-collapse: collapse; font-size: 12.5px; font-variant-numeric: tabular-nums; }'
         || ' th, td { padding: 3px 8px; border-bottom: 1px solid #e6e9ef; text-align: left; vertical-align: top; }'
         || ' thead th { background: #f3f5f8; position: sticky; top: 0; }'
@@ -698,22 +703,22 @@ BEGIN
                j7599._report_bars(p_lab, p_vals),
                j7599._report_table('t-payer', '{payer id,payer,lines,units}', p_cells, 3))
         || j7599._report_section('by-pos', 'Lines by place of service', NULL,
-               j7599._report_bars(s_lab, s_vals, false, '#3a9a5b'),
+               j7599._report_bars(s_lab, s_vals, false, '{#3a9a5b}'),
                j7599._report_table('t-pos', '{code,place of service,lines,units}', s_cells, 3))
         || j7599._report_section('modifiers', 'Modifier usage',
                'Share of each code''s lines that carry the modifier (a line with several modifiers counts for each). Malformed lines are left out.',
-               j7599._report_bars(d_lab, d_vals, true, '#7b5ea7'),
+               j7599._report_bars(d_lab, d_vals, true, '{#7b5ea7}'),
                j7599._report_table('t-modifier', '{code,modifier,lines,% of the code''s lines}', d_cells, 3))
         || j7599._report_section('rules', 'Share of lines breaking each rule',
-               'The rule catalogue applied to every line, as j7599.audit_summary counts it.',
-               j7599._report_bars(r_lab, r_vals, true, '#d1495b'),
+               'The rule catalogue applied to every line, as j7599.audit_summary counts it. Red: error, amber: warning, blue: info.',
+               j7599._report_bars(r_lab, r_vals, true, r_col),
                j7599._report_table('t-rule', '{rule,severity,rows violated,rows checked,% violated}', r_cells, 3))
         || '<section id="rules-by-payer"><h2>Share of each payer''s lines breaking each rule (%)</h2>'
-        || '<p class="note">The ten payers with the most lines, the others together, and all lines; the darker the cell, the larger the share.</p>'
+        || '<p class="note">The ten payers with the most lines, the others together, and all lines; each row is shaded against its largest share.</p>'
         || heat || '</section>'
         || j7599._report_section('unresolved', 'Payer spellings that resolve to no payer',
                'Most frequent first (the chart shows the first twenty). Add them to j7599.payer_alias to resolve them.',
-               j7599._report_bars(u_lab, u_vals, false, '#e8a33d'),
+               j7599._report_bars(u_lab, u_vals, false, '{#e8a33d}'),
                j7599._report_table('t-unresolved', '{payer spelling,lines}', u_cells, 2))
         || h_section
         || '</body></html>' || E'\n';
