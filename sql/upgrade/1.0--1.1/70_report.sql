@@ -128,10 +128,12 @@ BEGIN
     IF c.payer = 'NULL::text' THEN
         RETURN;    -- no payer column registered: nothing to resolve
     END IF;
+    -- MATERIALIZED: the test of payer_resolve must not be pushed below the
+    -- grouping, where it would run once per row
     RETURN QUERY EXECUTE
-        'SELECT g.payer, g.lines FROM (SELECT ' || c.payer || ' AS payer, count(*) AS lines FROM ' || tbl::text
-        || ' AS t GROUP BY 1) AS g WHERE g.payer IS NOT NULL AND j7599.payer_resolve(g.payer) IS NULL '
-        || 'ORDER BY 2 DESC, 1';
+        'WITH g AS MATERIALIZED (SELECT ' || c.payer || ' AS payer, count(*) AS lines FROM ' || tbl::text
+        || ' AS t GROUP BY 1) SELECT g.payer, g.lines FROM g '
+        || 'WHERE g.payer IS NOT NULL AND j7599.payer_resolve(g.payer) IS NULL ORDER BY 2 DESC, 1';
 END
 $$;
 COMMENT ON FUNCTION j7599.unresolved_payers(regclass) IS
