@@ -14,4 +14,9 @@ for f in demo/*.sql; do
 	# -e echoes each statement; errors are part of the show, so no ON_ERROR_STOP
 	"$PGBIN/psql" -X -q -e -d j7599_demo -v ON_ERROR_STOP=0 -f "$f" 2>&1 | sed -e 's/^psql:[^ ]*: //' -e '/^psql:.*NOTICE:  table "claims_src" does not exist/d'
 done
+# the analysts' page, written on the client side (the server cannot write into the checkout)
+mkdir -p build/demo
+if "$PGBIN/psql" -X -q -At -v ON_ERROR_STOP=1 -d j7599_demo -c "SELECT j7599.report('claims_src')" >build/demo/report.html; then
+	j7599_log "the analysts' report of claims_src is in $J7599_ROOT/build/demo/report.html (open it in a browser)"
+fi
 j7599_log "demo finished; the cluster is stopped and removed"

@@ -10,7 +10,8 @@ set -u
 . "$(dirname "$0")/lib.sh"
 cd "$J7599_ROOT"
 
-J7599_EXTRA_PKGS="clang libclang-rt-14-dev"
+# chromium and libxml2-utils (xmllint): test/shell/report_html.sh renders and checks the analysts' page
+J7599_EXTRA_PKGS="clang libclang-rt-14-dev chromium libxml2-utils"
 j7599_deps || exit 1
 
 passed=0

@@ -1,0 +1,731 @@
+/*
+ * The analysts' figures and report (sql/install/45_report.sql, 46_report_html.sql,
+ * 47_report_page.sql): all new in 1.1, created here as in a fresh install.
+ */
+
+-- ---- sql/install/45_report.sql
+/*
+ * Analysts' figures over a registered table: utilisation (lines and units by
+ * month, payer, place of service and code), modifier usage, the payer
+ * spellings that resolve to no payer, and the findings of each rule by payer
+ * spelling (the one place that reads j7599._finding_mask).  All run as the
+ * caller (a table the caller cannot read gives 42501, an unregistered one
+ * 55000) and read the table in one query each, which may use parallel
+ * workers: rows are first grouped by their raw values, and what needs a
+ * function per value (payer resolution, the code and modifiers of a text
+ * line) runs once per distinct value of the groups.
+ */
+
+-- The expressions over a registered table (alias t) that the figures group
+-- by; NULL constants for the columns not registered.  Each registered column
+-- is checked again with _column_kind (42703/42804, as the audits check it).
+CREATE FUNCTION j7599._report_columns(tbl regclass, OUT line_kind text, OUT line text, OUT payer text,
+                                      OUT pos text, OUT month text, OUT units text)
+RETURNS record
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r j7599.registration := j7599._registration(tbl);
+BEGIN
+    line_kind := j7599._column_kind(tbl, r.line, 'line');
+    line := CASE line_kind WHEN 'hcpcs_line' THEN format('t.%I', r.line) ELSE format('t.%I::text', r.line) END;
+    payer := 'NULL::text';
+    IF r.payer IS NOT NULL THEN
+        PERFORM j7599._column_kind(tbl, r.payer, 'payer');
+        payer := format('t.%I::text', r.payer);
+    END IF;
+    pos := 'NULL::text';
+    IF r.pos IS NOT NULL THEN
+        PERFORM j7599._column_kind(tbl, r.pos, 'pos');
+        pos := format('t.%I::text', r.pos);
+    END IF;
+    month := 'NULL::date';
+    IF r.service_date IS NOT NULL THEN
+        PERFORM j7599._column_kind(tbl, r.service_date, 'service_date');
+        month := format('date_trunc(''month'', t.%I::timestamp)::date', r.service_date);
+    END IF;
+    units := 'NULL::numeric';
+    IF r.units IS NOT NULL THEN
+        PERFORM j7599._column_kind(tbl, r.units, 'units');
+        units := format('t.%I', r.units);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION j7599._report_columns(regclass) IS
+'Internal: the quoted expressions (alias t) giving the line, payer, place of service, month of service and units of a registered table''s rows; 55000 when it is not registered';
+
+-- The line of a grouped line key (an expression over "key"): the value
+-- itself for an hcpcs_line column, the parsed text or NULL for a text one
+-- (a malformed line never raises).
+CREATE FUNCTION j7599._report_line_of(line_kind text, key text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+RETURN CASE line_kind WHEN 'hcpcs_line' THEN key
+       ELSE format('CASE WHEN j7599.is_hcpcs_line(%1$s) THEN %1$s::j7599.hcpcs_line END', key) END;
+COMMENT ON FUNCTION j7599._report_line_of(text, text) IS
+'Internal: the expression that turns a grouped line value into an hcpcs_line, NULL for a malformed text line';
+
+CREATE FUNCTION j7599.utilisation(tbl regclass)
+RETURNS TABLE(month date, payer_id text, pos text, code text, lines bigint, units numeric)
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    c record := j7599._report_columns(tbl);
+BEGIN
+    RETURN QUERY EXECUTE
+        'WITH g AS (SELECT ' || c.month || ' AS month, ' || c.payer || ' AS payer, ' || c.pos || ' AS pos, '
+        || c.line || ' AS line, count(*) AS lines, sum(' || c.units || ') AS units FROM ' || tbl::text
+        || ' AS t GROUP BY 1, 2, 3, 4), '
+        || 'p AS (SELECT s.payer, j7599.payer_resolve(s.payer) AS payer_id '
+        || 'FROM (SELECT DISTINCT g.payer FROM g WHERE g.payer IS NOT NULL) AS s), '
+        || 'l AS (SELECT s.line, j7599.code(' || j7599._report_line_of(c.line_kind, 's.line') || ') AS code '
+        || 'FROM (SELECT DISTINCT g.line FROM g WHERE g.line IS NOT NULL) AS s) '
+        || 'SELECT g.month, p.payer_id, g.pos, l.code, sum(g.lines)::bigint, sum(g.units)::numeric '
+        || 'FROM g LEFT JOIN p ON p.payer = g.payer LEFT JOIN l ON l.line '
+        || CASE c.line_kind WHEN 'hcpcs_line' THEN 'OPERATOR(j7599.=)' ELSE '=' END || ' g.line '
+        || 'GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4';
+END
+$$;
+COMMENT ON FUNCTION j7599.utilisation(regclass) IS
+'For a registered table: lines and units by month of service, payer (the payer id its spelling resolves to, NULL when unresolved), place of service and code (NULL for a malformed or missing line). Runs as the caller; one pass over the table';
+
+CREATE FUNCTION j7599.modifier_usage(tbl regclass)
+RETURNS TABLE(code text, modifier text, lines bigint, share numeric)
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    c record := j7599._report_columns(tbl);
+BEGIN
+    -- a line counts once per modifier it carries (J7599-JZ-JZ is one JZ
+    -- line); lines without modifiers are the row with modifier NULL
+    RETURN QUERY EXECUTE
+        'WITH g AS (SELECT ' || c.line || ' AS line, count(*) AS n FROM ' || tbl::text || ' AS t GROUP BY 1), '
+        || 'l AS (SELECT ' || j7599._report_line_of(c.line_kind, 'g.line') || ' AS hl, g.n FROM g '
+        || 'WHERE g.line IS NOT NULL), '
+        || 'c AS (SELECT j7599.code(l.hl) AS code, j7599.modifiers(l.hl) AS mods, l.n FROM l WHERE l.hl IS NOT NULL), '
+        || 'tot AS (SELECT c.code, sum(c.n) AS n FROM c GROUP BY 1), '
+        || 'm AS (SELECT c.code, x.modifier, sum(c.n) AS n '
+        || 'FROM c CROSS JOIN LATERAL (SELECT DISTINCT u AS modifier FROM unnest(c.mods) AS u) AS x GROUP BY 1, 2 '
+        || 'UNION ALL SELECT c.code, NULL, sum(c.n) FROM c WHERE cardinality(c.mods) = 0 GROUP BY 1) '
+        || 'SELECT m.code, m.modifier, m.n::bigint, round(m.n / tot.n, 4) '
+        || 'FROM m JOIN tot ON tot.code = m.code ORDER BY 1, 3 DESC, 2 NULLS LAST';
+END
+$$;
+COMMENT ON FUNCTION j7599.modifier_usage(regclass) IS
+'For a registered table: for each code, how many lines carry each modifier, and their share of the code''s lines (0 to 1, four decimals); modifier NULL counts the lines without any. Malformed lines are left out. Runs as the caller; one pass over the table';
+
+CREATE FUNCTION j7599.unresolved_payers(tbl regclass)
+RETURNS TABLE(payer text, lines bigint)
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    c record := j7599._report_columns(tbl);
+BEGIN
+    IF c.payer = 'NULL::text' THEN
+        RETURN;    -- no payer column registered: nothing to resolve
+    END IF;
+    -- MATERIALIZED: the test of payer_resolve must not be pushed below the
+    -- grouping, where it would run once per row
+    RETURN QUERY EXECUTE
+        'WITH g AS MATERIALIZED (SELECT ' || c.payer || ' AS payer, count(*) AS lines FROM ' || tbl::text
+        || ' AS t GROUP BY 1) SELECT g.payer, g.lines FROM g '
+        || 'WHERE g.payer IS NOT NULL AND j7599.payer_resolve(g.payer) IS NULL ORDER BY 2 DESC, 1';
+END
+$$;
+COMMENT ON FUNCTION j7599.unresolved_payers(regclass) IS
+'For a registered table: the payer spellings that j7599.payer_resolve resolves to no payer, with their lines, most frequent first. Runs as the caller; one pass over the table';
+
+/*
+ * The findings of each rule by payer spelling, in one pass of the rule
+ * engine.  This is the one place outside audit_summary that reads the
+ * representation of _finding_mask (a bigint: bit n is the (rule, severity)
+ * that _finding_bits() lists for bit_no n).  Each payer spelling has one row
+ * per (rule, severity) its lines break, or one row with rule NULL when they
+ * break none; lines (the spelling's lines), lines_clean (those without any
+ * finding) and lines_with_error (those with at least one error) repeat on
+ * every row of the spelling.
+ */
+CREATE FUNCTION j7599._rule_counts(tbl regclass)
+RETURNS TABLE(payer text, lines bigint, lines_clean bigint, lines_with_error bigint,
+              rule text, severity text, rows_violated bigint)
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    c record := j7599._report_columns(tbl);
+BEGIN
+    RETURN QUERY EXECUTE
+        'WITH m AS MATERIALIZED (SELECT ' || c.payer || ' AS payer, j7599._finding_mask(' || j7599._call_args(tbl)
+        || ') AS mask, count(*) AS n FROM ' || tbl::text || ' AS t GROUP BY 1, 2), '
+        || 'b AS MATERIALIZED (SELECT * FROM j7599._finding_bits()), '
+        || 'e AS (SELECT m.payer, m.mask, m.n, EXISTS (SELECT 1 FROM b WHERE (m.mask >> b.bit_no) & 1 = 1 '
+        || 'AND b.severity = ''error'') AS has_error FROM m), '
+        || 'p AS (SELECT e.payer, sum(e.n)::bigint AS lines, coalesce(sum(e.n) FILTER (WHERE e.mask = 0), 0)::bigint AS clean, '
+        || 'coalesce(sum(e.n) FILTER (WHERE e.has_error), 0)::bigint AS with_error FROM e GROUP BY 1), '
+        || 'f AS (SELECT m.payer, b.bit_no, b.rule, b.severity, sum(m.n)::bigint AS n '
+        || 'FROM m JOIN b ON (m.mask >> b.bit_no) & 1 = 1 GROUP BY 1, 2, 3, 4) '
+        || 'SELECT p.payer, p.lines, p.clean, p.with_error, f.rule, f.severity, f.n '
+        || 'FROM p LEFT JOIN f ON f.payer IS NOT DISTINCT FROM p.payer ORDER BY 1, f.bit_no';
+END
+$$;
+COMMENT ON FUNCTION j7599._rule_counts(regclass) IS
+'Internal: for each payer spelling of a registered table, its lines, those without any finding, those with an error, and how many break each rule at each severity (rule NULL when none), from one pass of the rule engine; the one reader of _finding_mask besides audit_summary. Runs as the caller';
+
+-- ---- sql/install/46_report_html.sql
+/*
+ * j7599.report: one self-contained HTML page over a registered table.
+ * Everything is inline (style, SVG charts); the page names no external
+ * resource and no URL.  It is written as well-formed XML (every element
+ * closed, attributes quoted, only the five XML entities), so it also reads
+ * as XML.  Every text that comes from the data passes _report_esc; every
+ * chart is drawn from the numbers of the table beside it.
+ */
+
+CREATE FUNCTION j7599._report_esc(s text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+RETURN replace(replace(replace(replace(replace(
+           regexp_replace(s, '[\x01-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]', '?', 'g'),
+           '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;'), '''', '&#39;');
+COMMENT ON FUNCTION j7599._report_esc(text) IS
+'Internal: text made safe for HTML and XML text and quoted attributes (& < > " '' escaped, control characters replaced)';
+
+CREATE FUNCTION j7599._report_num(x numeric) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+RETURN CASE WHEN x IS NULL THEN ''
+            ELSE (SELECT m[1] || regexp_replace(m[2], '(\d)(?=(\d{3})+$)', '\1,', 'g') || m[3]
+                  FROM regexp_match(x::text, '^(-?)(\d+)(.*)$') AS m) END;
+COMMENT ON FUNCTION j7599._report_num(numeric) IS
+'Internal: a number as the report prints it: every digit kept, thousands separated by commas; empty for NULL';
+
+-- A table of numbers: headers and a two-dimensional array of cell texts
+-- (escaped here); the columns from num_from on are numbers, right-aligned.
+CREATE FUNCTION j7599._report_table(id text, headers text[], cells text[], num_from integer) RETURNS text
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    out text;
+    r text[];
+    i integer;
+BEGIN
+    out := format('<div class="tablewrap"><table class="num" id="%s"><thead><tr>', j7599._report_esc(id));
+    FOR i IN 1 .. cardinality(headers) LOOP
+        out := out || format('<th%s>%s</th>', CASE WHEN i >= num_from THEN ' class="n"' ELSE '' END,
+                             j7599._report_esc(headers[i]));
+    END LOOP;
+    out := out || '</tr></thead><tbody>';
+    IF coalesce(cardinality(cells), 0) = 0 THEN
+        out := out || format('<tr><td colspan="%s" class="empty">no rows</td></tr>', cardinality(headers));
+    ELSE
+        FOREACH r SLICE 1 IN ARRAY cells LOOP
+            out := out || '<tr>';
+            FOR i IN 1 .. cardinality(r) LOOP
+                out := out || format('<td%s>%s</td>', CASE WHEN i >= num_from THEN ' class="n"' ELSE '' END,
+                                     coalesce(j7599._report_esc(r[i]), ''));
+            END LOOP;
+            out := out || '</tr>';
+        END LOOP;
+    END IF;
+    RETURN out || '</tbody></table></div>';
+END
+$$;
+COMMENT ON FUNCTION j7599._report_table(text, text[], text[], integer) IS
+'Internal: an HTML table of the report from headers and a two-dimensional array of cell texts, escaped';
+
+-- A round axis maximum and step for values up to mx (steps of 1, 2 or 5
+-- times a power of ten, about five of them).
+CREATE FUNCTION j7599._report_axis(mx numeric, OUT top numeric, OUT step numeric)
+RETURNS record
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    raw numeric;
+    mag numeric;
+BEGIN
+    IF mx IS NULL OR mx <= 0 THEN
+        top := 1;
+        step := 0.2;
+        RETURN;
+    END IF;
+    raw := mx / 5;
+    mag := power(10::numeric, floor(log(raw)));
+    step := CASE WHEN raw <= mag THEN mag WHEN raw <= 2 * mag THEN 2 * mag WHEN raw <= 5 * mag THEN 5 * mag
+                 ELSE 10 * mag END;
+    top := ceil(mx / step) * step;
+    step := trim_scale(step);
+    top := trim_scale(top);
+END
+$$;
+COMMENT ON FUNCTION j7599._report_axis(numeric) IS
+'Internal: a round axis maximum and tick step for a chart whose largest value is mx';
+
+CREATE FUNCTION j7599._report_color(i integer) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+RETURN ('{#2f6db5,#d1495b,#3a9a5b,#e8a33d,#7b5ea7,#8c564b,#d16aa8,#2aa3b8}'::text[])[1 + (i - 1) % 8];
+COMMENT ON FUNCTION j7599._report_color(integer) IS 'Internal: the colour of the i-th series of a chart';
+
+-- Horizontal bars, one per label, the value printed at the end of each bar
+-- (as a percentage when pct); labels longer than 32 characters are cut, the
+-- full label is the bar's tooltip.  colors: one colour for every bar, or
+-- one per bar.
+CREATE FUNCTION j7599._report_bars(labels text[], vals numeric[], pct boolean DEFAULT false,
+                                   colors text[] DEFAULT '{#2f6db5}')
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    n integer := coalesce(cardinality(labels), 0);
+    w constant integer := 640;
+    lw constant integer := 250;
+    bw constant integer := 320;
+    rh constant integer := 22;
+    mx numeric;
+    ax record;
+    h integer;
+    out text;
+    i integer;
+    len numeric;
+    lab text;
+    val text;
+    t numeric;
+BEGIN
+    IF n = 0 THEN
+        RETURN '<p class="note">Nothing to draw.</p>';
+    END IF;
+    SELECT max(v) INTO mx FROM unnest(vals) AS v;
+    ax := j7599._report_axis(mx);
+    h := 28 + n * rh + 8;
+    out := format('<svg class="chart" viewBox="0 0 %s %s" width="%s" height="%s" role="img">', w, h, w, h);
+    -- grid and tick labels
+    t := 0;
+    WHILE t <= ax.top LOOP
+        out := out || format('<line x1="%1$s" y1="22" x2="%1$s" y2="%2$s" class="grid"/><text x="%1$s" y="14" class="tick" text-anchor="middle">%3$s</text>',
+                             round(lw + bw * t / ax.top, 1), h - 8,
+                             CASE WHEN pct THEN trim_scale(t)::text || '%' ELSE j7599._report_num(trim_scale(t)) END);
+        t := t + ax.step;
+    END LOOP;
+    FOR i IN 1 .. n LOOP
+        len := round(bw * coalesce(vals[i], 0) / ax.top, 1);
+        lab := coalesce(labels[i], '');
+        val := CASE WHEN pct THEN j7599._report_num(vals[i]) || '%' ELSE j7599._report_num(vals[i]) END;
+        out := out || format('<g><title>%s: %s</title><text x="%s" y="%s" class="label" text-anchor="end">%s</text>'
+                             '<rect x="%s" y="%s" width="%s" height="%s" fill="%s"/><text x="%s" y="%s" class="value">%s</text></g>',
+                             j7599._report_esc(lab), val,
+                             lw - 8, 28 + (i - 1) * rh + 15,
+                             j7599._report_esc(CASE WHEN length(lab) > 32 THEN left(lab, 31) || '…' ELSE lab END),
+                             lw, 28 + (i - 1) * rh + 3, greatest(len, 0.5), rh - 6,
+                             coalesce(colors[CASE WHEN cardinality(colors) = 1 THEN 1 ELSE i END], '#2f6db5'),
+                             lw + len + 5, 28 + (i - 1) * rh + 15, val);
+    END LOOP;
+    RETURN out || '</svg>';
+END
+$$;
+COMMENT ON FUNCTION j7599._report_bars(text[], numeric[], boolean, text[]) IS
+'Internal: an inline SVG horizontal bar chart of the values, one bar per label';
+
+-- A line chart: one series per row of vals (a two-dimensional array, NULL
+-- where a series has no value), points at the x labels; at most about twelve
+-- x labels are written.
+CREATE FUNCTION j7599._report_lines(xlabels text[], names text[], vals numeric[], pct boolean DEFAULT false)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    n integer := coalesce(cardinality(xlabels), 0);
+    ns integer := coalesce(array_length(vals, 1), 0);
+    w constant integer := 640;
+    h constant integer := 320;
+    l constant integer := 72;
+    r constant integer := 20;
+    tp constant integer := 44;
+    b constant integer := 62;
+    pw integer := w - l - r;
+    ph integer := h - tp - b;
+    mx numeric;
+    ax record;
+    out text;
+    t numeric;
+    s integer;
+    i integer;
+    every integer;
+    x numeric;
+    y numeric;
+    pts text;
+    dots text;
+    lx integer := l;
+BEGIN
+    IF n = 0 OR ns = 0 THEN
+        RETURN '<p class="note">Nothing to draw.</p>';
+    END IF;
+    SELECT max(v) INTO mx FROM unnest(vals) AS v;
+    ax := j7599._report_axis(mx);
+    out := format('<svg class="chart" viewBox="0 0 %s %s" width="%s" height="%s" role="img">', w, h, w, h);
+    -- legend
+    FOR s IN 1 .. ns LOOP
+        out := out || format('<rect x="%s" y="8" width="14" height="4" fill="%s"/><text x="%s" y="14" class="label">%s</text>',
+                             lx, j7599._report_color(s), lx + 18, j7599._report_esc(coalesce(names[s], '')));
+        lx := lx + 30 + 7 * length(coalesce(names[s], ''));
+    END LOOP;
+    -- y grid and ticks
+    t := 0;
+    WHILE t <= ax.top LOOP
+        y := round(tp + ph - ph * t / ax.top, 1);
+        out := out || format('<line x1="%1$s" y1="%2$s" x2="%3$s" y2="%2$s" class="grid"/><text x="%4$s" y="%5$s" class="tick" text-anchor="end">%6$s</text>',
+                             l, y, l + pw, l - 6, y + 4,
+                             CASE WHEN pct THEN trim_scale(t)::text || '%' ELSE j7599._report_num(trim_scale(t)) END);
+        t := t + ax.step;
+    END LOOP;
+    out := out || format('<line x1="%1$s" y1="%2$s" x2="%3$s" y2="%2$s" class="axis"/>', l, tp + ph, l + pw);
+    -- x labels, about twelve at most
+    every := greatest(1, ceil(n / 12.0)::integer);
+    FOR i IN 1 .. n LOOP
+        IF (i - 1) % every = 0 THEN
+            x := CASE WHEN n = 1 THEN l + pw / 2.0 ELSE round(l + pw * (i - 1) / (n - 1.0), 1) END;
+            out := out || format('<line x1="%1$s" y1="%2$s" x2="%1$s" y2="%3$s" class="axis"/><text x="%1$s" y="%4$s" class="tick" text-anchor="end" transform="rotate(-40 %1$s %4$s)">%5$s</text>',
+                                 x, tp + ph, tp + ph + 4, tp + ph + 16, j7599._report_esc(coalesce(xlabels[i], '')));
+        END IF;
+    END LOOP;
+    -- the series
+    FOR s IN 1 .. ns LOOP
+        pts := '';
+        dots := '';
+        FOR i IN 1 .. n LOOP
+            CONTINUE WHEN vals[s][i] IS NULL;
+            x := CASE WHEN n = 1 THEN l + pw / 2.0 ELSE round(l + pw * (i - 1) / (n - 1.0), 1) END;
+            y := round(tp + ph - ph * vals[s][i] / ax.top, 1);
+            pts := pts || x || ',' || y || ' ';
+            dots := dots || format('<circle cx="%s" cy="%s" r="2.5"><title>%s, %s: %s</title></circle>', x, y,
+                                   j7599._report_esc(coalesce(names[s], '')), j7599._report_esc(coalesce(xlabels[i], '')),
+                                   CASE WHEN pct THEN j7599._report_num(vals[s][i]) || '%' ELSE j7599._report_num(vals[s][i]) END);
+        END LOOP;
+        out := out || format('<g fill="%1$s" stroke="%1$s"><polyline points="%2$s" fill="none" stroke-width="2"/>%3$s</g>',
+                             j7599._report_color(s), rtrim(pts), dots);
+    END LOOP;
+    RETURN out || '</svg>';
+END
+$$;
+COMMENT ON FUNCTION j7599._report_lines(text[], text[], numeric[], boolean) IS
+'Internal: an inline SVG line chart, one series per row of a two-dimensional array of values';
+
+CREATE FUNCTION j7599._report_section(id text, title text, intro text, chart text, tbl text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+RETURN format('<section id="%s"><h2>%s</h2>%s<div class="pair"><figure>%s</figure>%s</div></section>',
+              j7599._report_esc(id), j7599._report_esc(title),
+              CASE WHEN intro IS NULL THEN '' ELSE '<p class="note">' || j7599._report_esc(intro) || '</p>' END,
+              coalesce(chart, ''), coalesce(tbl, ''));
+COMMENT ON FUNCTION j7599._report_section(text, text, text, text, text) IS
+'Internal: one section of the report: a heading, a note, a chart and its table side by side';
+
+-- ---- sql/install/47_report_page.sql
+/*
+ * j7599.report(tbl): the analysts' page.  The table is read four times:
+ * utilisation, modifier_usage and unresolved_payers (cheap passes without
+ * the rule engine) and _rule_counts (one pass of the rule engine, grouped by
+ * payer spelling and set of findings), from which both the per-rule totals
+ * (the numbers of audit_summary) and the shares by payer are derived.  The
+ * audit history, kept by j7599.audit_run in j7599.audit_history, is read
+ * only where that table exists (dynamic SQL) and the caller may read it.
+ */
+
+CREATE FUNCTION j7599.report(tbl regclass) RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    reg j7599.registration := j7599._registration(tbl);
+    -- by month, payer, place of service
+    m_lab text[]; m_lines numeric[]; m_units numeric[]; m_cells text[];
+    p_lab text[]; p_vals numeric[]; p_cells text[];
+    s_lab text[]; s_vals numeric[]; s_cells text[];
+    has_units boolean;
+    -- modifiers
+    d_lab text[]; d_vals numeric[]; d_cells text[];
+    -- rules
+    payer_lines jsonb;
+    payer_rules jsonb;
+    total bigint;
+    clean bigint;
+    with_error bigint;
+    r_lab text[]; r_vals numeric[]; r_cells text[]; r_col text[];
+    heat text;
+    -- unresolved payer spellings
+    u_lab text[]; u_vals numeric[]; u_cells text[];
+    u_lines bigint;
+    -- audit history
+    hist regclass := to_regclass('j7599.audit_history');
+    h_lab text[]; h_names text[]; h_vals numeric[]; h_cells text[];
+    h_section text;
+    page text;
+BEGIN
+    -- ---------------------------------------------- utilisation (one pass)
+    WITH u AS MATERIALIZED (SELECT * FROM j7599.utilisation(tbl)),
+    bm AS (SELECT u.month, sum(u.lines) AS lines, sum(u.units) AS units FROM u GROUP BY 1),
+    bp AS (SELECT u.payer_id, sum(u.lines) AS lines, sum(u.units) AS units FROM u GROUP BY 1),
+    bs AS (SELECT u.pos, sum(u.lines) AS lines, sum(u.units) AS units FROM u GROUP BY 1)
+    SELECT (SELECT array_agg(to_char(bm.month, 'YYYY-MM') ORDER BY bm.month) FROM bm WHERE bm.month IS NOT NULL),
+           (SELECT array_agg(bm.lines ORDER BY bm.month) FROM bm WHERE bm.month IS NOT NULL),
+           (SELECT array_agg(bm.units ORDER BY bm.month) FROM bm WHERE bm.month IS NOT NULL),
+           (SELECT array_agg(ARRAY[coalesce(to_char(bm.month, 'YYYY-MM'), '(no date)'), j7599._report_num(bm.lines),
+                                   j7599._report_num(bm.units)] ORDER BY bm.month NULLS LAST) FROM bm),
+           (SELECT bool_or(bm.units IS NOT NULL) FROM bm),
+           (SELECT array_agg(coalesce(p.name, '(not resolved)') ORDER BY bp.lines DESC, bp.payer_id NULLS LAST)
+              FROM bp LEFT JOIN j7599.payer AS p ON p.payer_id = bp.payer_id),
+           (SELECT array_agg(bp.lines ORDER BY bp.lines DESC, bp.payer_id NULLS LAST) FROM bp),
+           (SELECT array_agg(ARRAY[coalesce(bp.payer_id, ''), coalesce(p.name, '(not resolved)'), j7599._report_num(bp.lines),
+                                   j7599._report_num(bp.units)] ORDER BY bp.lines DESC, bp.payer_id NULLS LAST)
+              FROM bp LEFT JOIN j7599.payer AS p ON p.payer_id = bp.payer_id),
+           (SELECT array_agg(coalesce(bs.pos || coalesce(' ' || s.name, ''), '(none)') ORDER BY bs.lines DESC, bs.pos NULLS LAST)
+              FROM bs LEFT JOIN j7599.place_of_service AS s ON s.code = bs.pos),
+           (SELECT array_agg(bs.lines ORDER BY bs.lines DESC, bs.pos NULLS LAST) FROM bs),
+           (SELECT array_agg(ARRAY[coalesce(bs.pos, ''), coalesce(s.name, CASE WHEN bs.pos IS NULL THEN '(none)' ELSE '(unknown code)' END),
+                                   j7599._report_num(bs.lines), j7599._report_num(bs.units)]
+                             ORDER BY bs.lines DESC, bs.pos NULLS LAST)
+              FROM bs LEFT JOIN j7599.place_of_service AS s ON s.code = bs.pos)
+      INTO m_lab, m_lines, m_units, m_cells, has_units, p_lab, p_vals, p_cells, s_lab, s_vals, s_cells;
+
+    -- ---------------------------------------------- modifiers (one pass)
+    SELECT array_agg(mu.code || ' ' || coalesce(mu.modifier, 'no modifier') ORDER BY o),
+           array_agg(round(mu.share * 100, 2) ORDER BY o),
+           array_agg(ARRAY[mu.code, coalesce(mu.modifier, '(none)'), j7599._report_num(mu.lines),
+                           j7599._report_num(round(mu.share * 100, 2))] ORDER BY o)
+      INTO d_lab, d_vals, d_cells
+      FROM j7599.modifier_usage(tbl) WITH ORDINALITY AS mu(code, modifier, lines, share, o);
+
+    -- ---------------------------------------------- rules (one pass of the rule engine)
+    WITH rc AS MATERIALIZED (SELECT * FROM j7599._rule_counts(tbl)),
+    sp AS (SELECT s.payer, j7599.payer_resolve(s.payer) AS payer_id
+           FROM (SELECT DISTINCT rc.payer FROM rc WHERE rc.payer IS NOT NULL) AS s),
+    one AS (SELECT DISTINCT ON (rc.payer) rc.payer, rc.lines, rc.lines_clean, rc.lines_with_error FROM rc ORDER BY rc.payer),
+    pl AS (SELECT coalesce(sp.payer_id, '') AS k, sum(one.lines) AS lines, sum(one.lines_clean) AS clean,
+                  sum(one.lines_with_error) AS with_error
+           FROM one LEFT JOIN sp ON sp.payer = one.payer GROUP BY 1),
+    pr AS (SELECT coalesce(sp.payer_id, '') AS k, rc.rule, rc.severity, sum(rc.rows_violated) AS n
+           FROM rc LEFT JOIN sp ON sp.payer = rc.payer WHERE rc.rule IS NOT NULL GROUP BY 1, 2, 3)
+    SELECT (SELECT jsonb_agg(jsonb_build_object('k', pl.k, 'lines', pl.lines, 'clean', pl.clean,
+                                                'with_error', pl.with_error)) FROM pl),
+           (SELECT jsonb_agg(jsonb_build_object('k', pr.k, 'rule', pr.rule, 'severity', pr.severity, 'n', pr.n)) FROM pr)
+      INTO payer_lines, payer_rules;
+    SELECT coalesce(sum(x.lines), 0), coalesce(sum(x.clean), 0), coalesce(sum(x.with_error), 0)
+      INTO total, clean, with_error
+      FROM jsonb_to_recordset(coalesce(payer_lines, '[]')) AS x(k text, lines bigint, clean bigint, with_error bigint);
+    -- the per-rule totals, ordered as audit_summary orders them
+    WITH rt AS (SELECT x.rule, x.severity, sum(x.n)::bigint AS n
+                FROM jsonb_to_recordset(coalesce(payer_rules, '[]')) AS x(k text, rule text, severity text, n bigint)
+                GROUP BY 1, 2),
+    o AS (SELECT rt.*, round(100.0 * rt.n / nullif(total, 0), 2) AS pct,
+                 row_number() OVER (ORDER BY CASE rt.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,
+                                             rt.n DESC, rt.rule) AS ord
+          FROM rt)
+    SELECT array_agg(o.rule ORDER BY o.ord), array_agg(o.pct ORDER BY o.ord),
+           array_agg(CASE o.severity WHEN 'error' THEN '#d1495b' WHEN 'warning' THEN '#e8a33d' ELSE '#2f6db5' END
+                     ORDER BY o.ord),
+           array_agg(ARRAY[o.rule, o.severity, j7599._report_num(o.n), j7599._report_num(total),
+                           j7599._report_num(o.pct)] ORDER BY o.ord)
+      INTO r_lab, r_vals, r_col, r_cells
+      FROM o;
+    -- the share of each payer's lines breaking each rule: the ten payers
+    -- with the most lines, the others together, and all lines
+    WITH pl AS (SELECT x.k, x.lines, x.with_error,
+                       row_number() OVER (ORDER BY x.lines DESC, x.k) AS ord
+                FROM jsonb_to_recordset(coalesce(payer_lines, '[]')) AS x(k text, lines bigint, clean bigint, with_error bigint)),
+    cols AS (SELECT pl.ord, pl.k AS key, coalesce(p.name, '(not resolved)') AS label,
+                    CASE WHEN pl.k = '' THEN '' ELSE pl.k END AS sub, ARRAY[pl.k] AS keys,
+                    pl.lines, pl.with_error
+             FROM pl LEFT JOIN j7599.payer AS p ON p.payer_id = pl.k WHERE pl.ord <= 10
+             UNION ALL
+             SELECT 11, '*others', 'other payers', count(*) || ' payers', array_agg(pl.k), sum(pl.lines), sum(pl.with_error)
+             FROM pl WHERE pl.ord > 10 HAVING count(*) > 0
+             UNION ALL
+             SELECT 12, '*all', 'all lines', '', array_agg(pl.k), sum(pl.lines), sum(pl.with_error) FROM pl),
+    pr AS (SELECT x.k, x.rule, x.severity, x.n
+           FROM jsonb_to_recordset(coalesce(payer_rules, '[]')) AS x(k text, rule text, severity text, n bigint)),
+    rules AS (SELECT r.rule, r.severity, r.ord
+              FROM unnest(r_cells[:][1:1], r_cells[:][2:2]) WITH ORDINALITY AS r(rule, severity, ord)),
+    cells AS (SELECT rules.ord AS rord, rules.rule, rules.severity, cols.ord AS cord,
+                     round(100.0 * coalesce(sum(pr.n), 0) / nullif(cols.lines, 0), 2) AS pct
+              FROM rules CROSS JOIN cols
+              LEFT JOIN pr ON pr.rule = rules.rule AND pr.severity = rules.severity AND pr.k = ANY (cols.keys)
+              GROUP BY rules.ord, rules.rule, rules.severity, cols.ord, cols.lines),
+    mx AS (SELECT cells.rord, greatest(max(cells.pct), 0.01) AS v FROM cells GROUP BY 1)
+    SELECT '<div class="tablewrap wide"><table class="num heat" id="t-rule-payer"><thead><tr><th>rule</th>'
+           || (SELECT string_agg(format('<th class="n" data-payer="%s">%s<br/><span class="sub">%s</span></th>',
+                                        j7599._report_esc(cols.key), j7599._report_esc(cols.label),
+                                        j7599._report_esc(cols.sub || CASE WHEN cols.sub = '' THEN '' ELSE ', ' END
+                                                          || j7599._report_num(cols.lines) || ' lines')),
+                                 '' ORDER BY cols.ord) FROM cols)
+           || '</tr></thead><tbody>'
+           || format('<tr class="any"><th>any error</th>%s</tr>',
+                     (SELECT string_agg(format('<td class="n">%s</td>',
+                                               j7599._report_num(round(100.0 * cols.with_error / nullif(cols.lines, 0), 2))),
+                                        '' ORDER BY cols.ord) FROM cols))
+           || coalesce((SELECT string_agg(r.html, '' ORDER BY r.rord)
+                        FROM (SELECT cells.rord,
+                                     format('<tr><th>%s <span class="sub">%s</span></th>%s</tr>',
+                                            j7599._report_esc(cells.rule), j7599._report_esc(cells.severity),
+                                            string_agg(format('<td class="n" style="background: rgba(209, 73, 91, %s);%s">%s</td>',
+                                                              round(0.85 * cells.pct / mx.v, 3),
+                                                              CASE WHEN cells.pct / mx.v > 0.6 THEN ' color: #fff;' ELSE '' END,
+                                                              j7599._report_num(cells.pct)),
+                                                       '' ORDER BY cells.cord)) AS html
+                              FROM cells JOIN mx ON mx.rord = cells.rord GROUP BY cells.rord, cells.rule, cells.severity) AS r), '')
+           || '</tbody></table></div>'
+      INTO heat;
+
+    -- ---------------------------------------------- unresolved payer spellings (one pass)
+    SELECT array_agg(u.payer ORDER BY u.o) FILTER (WHERE u.o <= 20),
+           array_agg(u.lines ORDER BY u.o) FILTER (WHERE u.o <= 20),
+           array_agg(ARRAY[u.payer, j7599._report_num(u.lines)] ORDER BY u.o),
+           sum(u.lines)
+      INTO u_lab, u_vals, u_cells, u_lines
+      FROM j7599.unresolved_payers(tbl) WITH ORDINALITY AS u(payer, lines, o);
+
+    -- ---------------------------------------------- audit history, where kept
+    IF hist IS NULL THEN
+        h_section := '<section id="history"><h2>Audit runs</h2><p class="note">This database keeps no audit history '
+                     || '(j7599.audit_history is not installed).</p></section>';
+    ELSIF NOT has_table_privilege(hist, 'SELECT') THEN
+        h_section := '<section id="history"><h2>Audit runs</h2><p class="note">The audit history is not readable '
+                     || 'by this role.</p></section>';
+    ELSE
+        EXECUTE format($q$
+            WITH h AS (SELECT a.run_id, a.started_at, a.rows_checked, a.rule, a.severity, a.rows_violated
+                       FROM %s AS a WHERE a.tbl = $1),
+            runs AS (SELECT h.run_id, min(h.started_at) AS started_at, max(h.rows_checked) AS rows_checked,
+                            row_number() OVER (ORDER BY min(h.started_at), h.run_id) AS ord
+                     FROM h GROUP BY h.run_id),
+            rr AS (SELECT h.run_id, h.rule, h.severity, sum(h.rows_violated) AS n
+                   FROM h WHERE h.rule IS NOT NULL GROUP BY 1, 2, 3),
+            top AS (SELECT rr.rule, rr.severity, row_number() OVER (ORDER BY max(100.0 * rr.n / nullif(runs.rows_checked, 0)) DESC NULLS LAST, rr.rule, rr.severity) AS ord
+                    FROM rr JOIN runs USING (run_id) GROUP BY rr.rule, rr.severity),
+            series AS (SELECT top.ord AS sord, runs.ord AS rord,
+                              coalesce(round(100.0 * rr.n / nullif(runs.rows_checked, 0), 2), 0) AS pct
+                       FROM top CROSS JOIN runs
+                       LEFT JOIN rr ON rr.run_id = runs.run_id AND rr.rule = top.rule AND rr.severity = top.severity
+                       WHERE top.ord <= 8)
+            SELECT (SELECT array_agg('#' || runs.run_id || ' ' || to_char(runs.started_at, 'YYYY-MM-DD') ORDER BY runs.ord) FROM runs),
+                   (SELECT array_agg(top.rule || ' (' || top.severity || ')' ORDER BY top.ord) FROM top WHERE top.ord <= 8),
+                   (SELECT array_agg(s.v ORDER BY s.sord)
+                      FROM (SELECT series.sord, array_agg(series.pct ORDER BY series.rord) AS v
+                            FROM series GROUP BY series.sord) AS s),
+                   (SELECT array_agg(ARRAY[runs.run_id::text, to_char(runs.started_at, 'YYYY-MM-DD HH24:MI'),
+                                           j7599._report_num(runs.rows_checked), coalesce(rr.rule, '(none)'),
+                                           coalesce(rr.severity, ''), j7599._report_num(coalesce(rr.n, 0)),
+                                           j7599._report_num(round(100.0 * coalesce(rr.n, 0) / nullif(runs.rows_checked, 0), 2))]
+                                     ORDER BY runs.ord, rr.n DESC NULLS LAST, rr.rule, rr.severity)
+                      FROM runs LEFT JOIN rr ON rr.run_id = runs.run_id)
+            $q$, hist)
+            USING tbl INTO h_lab, h_names, h_vals, h_cells;
+        IF h_lab IS NULL THEN
+            h_section := '<section id="history"><h2>Audit runs</h2><p class="note">No audit run of this table is '
+                         || 'recorded yet (j7599.audit_run records one).</p></section>';
+        ELSE
+            h_section := j7599._report_section('history', 'Audit runs: share of lines breaking each rule',
+                'Each recorded run of j7599.audit_run on this table; the chart follows the eight rules with the highest share.',
+                CASE WHEN h_names IS NULL THEN '<p class="note">No run found anything.</p>'
+                     ELSE j7599._report_lines(h_lab, h_names, h_vals, true) END,
+                j7599._report_table('t-history', '{run,started,rows checked,rule,severity,rows violated,% violated}',
+                                    h_cells, 6));
+        END IF;
+    END IF;
+
+    -- ---------------------------------------------- the page
+    page := '<!DOCTYPE html>' || E'\n'
+        || '<html lang="en"><head><meta charset="utf-8"/>'
+        || '<meta name="viewport" content="width=device-width, initial-scale=1"/>'
+        || '<title>' || j7599._report_esc('j7599 report: ' || tbl::text) || '</title>'
+        || '<style>'
+        || ':root { color-scheme: light; }'
+        || ' body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;'
+        || ' color: #1d2430; background: #fff; margin: 0 auto; max-width: 1320px; padding: 16px 28px 40px; }'
+        || ' h1 { font-size: 22px; margin: 4px 0; } h2 { font-size: 17px; margin: 30px 0 6px; padding-bottom: 4px;'
+        || ' border-bottom: 1px solid #d8dde6; }'
+        || ' .meta, .note { color: #5b6472; font-size: 12.5px; margin: 2px 0 8px; }'
+        || ' nav { margin: 10px 0; font-size: 13px; } nav a { margin-right: 14px; color: #2f6db5; }'
+        || ' .tiles { display: flex; flex-wrap: wrap; gap: 12px; margin: 12px 0; }'
+        || ' .tile { border: 1px solid #d8dde6; border-radius: 6px; padding: 8px 14px; min-width: 150px; }'
+        || ' .tile b { display: block; font-size: 20px; font-variant-numeric: tabular-nums; }'
+        || ' .tile span { color: #5b6472; font-size: 12px; }'
+        || ' .pair { display: grid; grid-template-columns: minmax(340px, 1fr) minmax(0, max-content); gap: 24px; align-items: start; }'
+        || ' @media (max-width: 960px) { .pair { grid-template-columns: minmax(0, 1fr); } }'
+        || ' figure { margin: 0; } svg.chart { width: 100%; max-width: 680px; height: auto; display: block; }'
+        || ' svg text { font-size: 12px; fill: #1d2430; } svg .tick { fill: #5b6472; font-size: 11px; }'
+        || ' svg .grid { stroke: #e6e9ef; stroke-width: 1; } svg .axis { stroke: #8a93a3; stroke-width: 1; }'
+        || ' svg .value { fill: #3d4654; font-size: 11px; }'
+        || ' .tablewrap { max-height: 440px; overflow: auto; scrollbar-gutter: stable; } .tablewrap.wide { max-height: none; overflow-x: auto; }'
+        || ' table { border-collapse: collapse; font-size: 12.5px; font-variant-numeric: tabular-nums; }'
+        || ' th, td { padding: 3px 8px; border-bottom: 1px solid #e6e9ef; text-align: left; vertical-align: top; }'
+        || ' thead th { background: #f3f5f8; position: sticky; top: 0; }'
+        || ' td.n, th.n { text-align: right; white-space: nowrap; } td.empty { color: #5b6472; }'
+        || ' .sub { color: #5b6472; font-weight: normal; font-size: 11px; }'
+        || ' .heat td.n { min-width: 4.5em; } .heat tbody th { white-space: nowrap; font-weight: normal; }'
+        || ' .heat thead th.n { max-width: 10em; white-space: normal; vertical-align: bottom; }'
+        || ' .heat tr.any th, .heat tr.any td { font-weight: bold; border-bottom: 2px solid #d8dde6; }'
+        || ' @media print { body { max-width: none; padding: 0; font-size: 11px; } nav { display: none; }'
+        || ' .tablewrap { max-height: none; overflow: visible; } thead th { position: static; }'
+        || ' section { break-inside: avoid; page-break-inside: avoid; } .pair { grid-template-columns: minmax(0, 1fr) max-content; }'
+        || ' * { -webkit-print-color-adjust: exact; print-color-adjust: exact; } }'
+        || '</style></head><body>'
+        || '<h1>' || j7599._report_esc('Claim lines of ' || tbl::text) || '</h1>'
+        || '<p class="meta">' || j7599._report_esc(format('Written by j7599.report at %s from the registration of %s (line column %s%s%s%s%s).',
+                to_char(now(), 'YYYY-MM-DD HH24:MI TZ'), tbl::text, reg.line,
+                coalesce(', payer ' || reg.payer, ''), coalesce(', service date ' || reg.service_date, ''),
+                coalesce(', units ' || reg.units, ''), coalesce(', place of service ' || reg.pos, ''))) || '</p>'
+        || '<nav><a href="#by-month">by month</a><a href="#by-payer">by payer</a><a href="#by-pos">by place of service</a>'
+        || '<a href="#modifiers">modifiers</a><a href="#rules">rules</a><a href="#rules-by-payer">rules by payer</a>'
+        || '<a href="#unresolved">unresolved payers</a><a href="#history">audit runs</a></nav>'
+        || '<div class="tiles" id="summary">'
+        || format('<div class="tile"><b>%s</b><span>lines</span></div>', j7599._report_num(total))
+        || format('<div class="tile"><b>%s%%</b><span>of lines with an error (%s)</span></div>',
+                  j7599._report_num(coalesce(round(100.0 * with_error / nullif(total, 0), 2), 0)), j7599._report_num(with_error))
+        || format('<div class="tile"><b>%s%%</b><span>of lines without any finding (%s)</span></div>',
+                  j7599._report_num(coalesce(round(100.0 * clean / nullif(total, 0), 2), 0)), j7599._report_num(clean))
+        || format('<div class="tile"><b>%s</b><span>unresolved payer spellings (%s lines)</span></div>',
+                  coalesce(cardinality(u_cells), 0), j7599._report_num(coalesce(u_lines, 0)))
+        || format('<div class="tile"><b>%s</b><span>months of service%s</span></div>', coalesce(cardinality(m_lab), 0),
+                  CASE WHEN m_lab IS NULL THEN '' ELSE ', ' || m_lab[1] || ' to ' || m_lab[cardinality(m_lab)] END)
+        || '</div>'
+        || j7599._report_section('by-month', 'Lines and units by month of service', NULL,
+               CASE WHEN m_lab IS NULL THEN '<p class="note">No service dates.</p>'
+                    WHEN has_units THEN j7599._report_lines(m_lab, '{lines,units}', ARRAY[m_lines, m_units])
+                    ELSE j7599._report_lines(m_lab, '{lines}', ARRAY[m_lines]) END,
+               j7599._report_table('t-month', '{month,lines,units}', m_cells, 2))
+        || j7599._report_section('by-payer', 'Lines by payer',
+               'Payers as their spellings resolve (j7599.payer_resolve); lines whose spelling resolves to no payer are counted as not resolved.',
+               j7599._report_bars(p_lab, p_vals),
+               j7599._report_table('t-payer', '{payer id,payer,lines,units}', p_cells, 3))
+        || j7599._report_section('by-pos', 'Lines by place of service', NULL,
+               j7599._report_bars(s_lab, s_vals, false, '{#3a9a5b}'),
+               j7599._report_table('t-pos', '{code,place of service,lines,units}', s_cells, 3))
+        || j7599._report_section('modifiers', 'Modifier usage',
+               'Share of each code''s lines that carry the modifier (a line with several modifiers counts for each). Malformed lines are left out.',
+               j7599._report_bars(d_lab, d_vals, true, '{#7b5ea7}'),
+               j7599._report_table('t-modifier', '{code,modifier,lines,% of the code''s lines}', d_cells, 3))
+        || j7599._report_section('rules', 'Share of lines breaking each rule',
+               'The rule catalogue applied to every line, as j7599.audit_summary counts it. Red: error, amber: warning, blue: info.',
+               j7599._report_bars(r_lab, r_vals, true, r_col),
+               j7599._report_table('t-rule', '{rule,severity,rows violated,rows checked,% violated}', r_cells, 3))
+        || '<section id="rules-by-payer"><h2>Share of each payer''s lines breaking each rule (%)</h2>'
+        || '<p class="note">The ten payers with the most lines, the others together, and all lines; each row is shaded against its largest share.</p>'
+        || heat || '</section>'
+        || j7599._report_section('unresolved', 'Payer spellings that resolve to no payer',
+               'Most frequent first (the chart shows the first twenty). Add them to j7599.payer_alias to resolve them.',
+               j7599._report_bars(u_lab, u_vals, false, '{#e8a33d}'),
+               j7599._report_table('t-unresolved', '{payer spelling,lines}', u_cells, 2))
+        || h_section
+        || '</body></html>' || E'\n';
+    RETURN page;
+END
+$$;
+COMMENT ON FUNCTION j7599.report(regclass) IS
+'For a registered table: one self-contained HTML page (inline SVG charts, each with its table of numbers) of lines and units by month, payer and place of service, modifier usage, the share of lines breaking each rule overall and by payer, unresolved payer spellings and the audit runs recorded for it. Runs as the caller';
