@@ -69,13 +69,21 @@ $(GEN_UPGRADE): $(GEN_DECLARED) $(DECLARATIONS) j7599.control
 # sql/j7599--A--B.sql from sql/upgrade/A--B/*.sql, then, when B is the
 # current version, the generated functions
 upgrade_gen = $(if $(filter %--$(EXTVERSION),$(1)),$(GEN_UPGRADE))
+# An upgrade part is either SQL (NN_name.sql) or a list of install parts that
+# the upgrade creates exactly as a fresh install does (NN_name.parts: one path
+# a line, # comments), so that new objects are written once.
+upgrade_inputs = $(sort $(wildcard sql/upgrade/$(1)/*.sql sql/upgrade/$(1)/*.parts))
+upgrade_listed = $(foreach p,$(wildcard sql/upgrade/$(1)/*.parts),$(shell sed -e 's/#.*//' $(p)))
 define upgrade_script
-sql/j7599--$(1).sql: $$(sort $$(wildcard sql/upgrade/$(1)/*.sql)) $(call upgrade_gen,$(1)) j7599.control
+sql/j7599--$(1).sql: $(call upgrade_inputs,$(1)) $(call upgrade_listed,$(1)) $(call upgrade_gen,$(1)) j7599.control
 	@mkdir -p $$(dir $$@)
 	{ printf '%s\n' '/* j7599--$(1).sql: assembled from sql/upgrade/$(1)/ by make; edit the parts */'; \
 	  printf '%s\n' '\echo Use "ALTER EXTENSION j7599 UPDATE" to load this file. \quit'; \
-	  for f in $$(sort $$(wildcard sql/upgrade/$(1)/*.sql)) $(call upgrade_gen,$(1)); do \
-	    printf '\n-- ---- %s\n' "$$$$f"; cat "$$$$f"; done; } > $$@
+	  for f in $(call upgrade_inputs,$(1)) $(call upgrade_gen,$(1)); do \
+	    case "$$$$f" in \
+	    *.parts) for g in $$$$(sed -e 's/#.*//' "$$$$f"); do printf '\n-- ---- %s (listed in %s)\n' "$$$$g" "$$$$f"; cat "$$$$g"; done ;; \
+	    *) printf '\n-- ---- %s\n' "$$$$f"; cat "$$$$f" ;; \
+	    esac; done; } > $$@
 endef
 $(foreach u,$(UPGRADES),$(eval $(call upgrade_script,$(u))))
 
