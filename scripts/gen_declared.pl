@@ -289,12 +289,12 @@ sub part_validate {
 
 sub part_finding_mask {
 	my $s = $HEAD;
-	for my $f (['text', 'j7599_finding_mask_text'], ['j7599.hcpcs_line', 'j7599_finding_mask']) {
+	for my $f (['text', 'j7599_finding_set_text'], ['j7599.hcpcs_line', 'j7599_finding_set']) {
 		my ($lt, $sym) = @$f;
-		$s .= "\nCREATE OR REPLACE FUNCTION j7599._finding_mask" . call_args($lt, @inputs) . "\nRETURNS bigint\n"
+		$s .= "\nCREATE OR REPLACE FUNCTION j7599._finding_mask" . call_args($lt, @inputs) . "\nRETURNS bytea\n"
 			. "    AS 'MODULE_PATHNAME', '$sym' LANGUAGE C STABLE PARALLEL SAFE COST 100;\n"
 			. "COMMENT ON FUNCTION j7599._finding_mask" . call_identity($lt, @inputs) . " IS\n"
-			. "'Internal: one bit per (rule, severity) that validate() would report for the line; 0 for a clean or NULL line';\n";
+			. "'Internal: the set of (rule, severity) that validate() would report for the line, one bit each (see _finding_bits()); empty for a clean or NULL line';\n";
 	}
 	return $s . call_args_function();
 }

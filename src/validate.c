@@ -13,8 +13,8 @@
  *   j7599.builtin_conflicts()                          line_ok's modifier pairs
  *   j7599._cascade(payer, on_date, code)               the cached cascade, for tests
  *   j7599._cache_loads()                               cache loads in this session
- *   j7599._finding_mask(same arguments as validate)    bigint, for audit_summary
- *   j7599._finding_bits()                              what each mask bit means
+ *   j7599._finding_mask(same arguments as validate)    bytea, the set of (rule, severity) found
+ *   j7599._finding_bits()                              what each bit of the set means
  *
  * Per call, validate and is_valid copy nothing: text arguments are read in
  * place (short headers included), the reference cache answers every lookup,
@@ -50,6 +50,9 @@ PG_FUNCTION_INFO_V1(j7599_cache_loads);
 PG_FUNCTION_INFO_V1(j7599_finding_mask);
 PG_FUNCTION_INFO_V1(j7599_finding_mask_text);
 PG_FUNCTION_INFO_V1(j7599_finding_bits);
+PG_FUNCTION_INFO_V1(j7599_finding_set);
+PG_FUNCTION_INFO_V1(j7599_finding_set_text);
+PG_FUNCTION_INFO_V1(j7599_finding_set_bits);
 
 /*
  * The arguments of validate, is_valid and _finding_mask are the claim inputs
@@ -213,30 +216,93 @@ j7599_is_valid_text(PG_FUNCTION_ARGS)
 	return is_valid_common(fcinfo, true);
 }
 
-/* --------------------------------------------------------- finding mask */
+/* ---------------------------------------------------------- finding set */
 
 /*
- * audit_summary groups rows by the set of (rule, severity) pairs they carry:
- * one bit per pair, so a summary of a large table is one C call per row and
- * a hash aggregate over a few distinct masks.  A rule fires at one severity
- * per line; bit r is rule r at severity error, bit 32 + r the same rule at
- * its lesser severity (warning, or info for the info rules).
- *
- * The one limit on the number of rules: this bigint has room for 32 rules
- * (two bits each).  The rule engine itself has none (rules.h); a 33rd rule
- * fails the assertion below until the mask changes representation.
+ * audit_summary groups rows by the set of (rule, severity) pairs they carry,
+ * so a summary of a large table is one C call per row and a hash aggregate
+ * over a few distinct sets.  The set is a bytea with one bit per pair: bit
+ * rule * RULE_SEV__COUNT + severity (byte bit / 8, bit bit % 8 from the
+ * least significant: what get_bit() reads), trailing zero bytes left out, so
+ * a clean line is the empty bytea and every set has one spelling.  It grows
+ * with the catalogue: there is no limit on the number of rules.
+ * _finding_bits() lists what each bit means.
+ */
+#define SET_BIT(rule, sev)	((int) (rule) * RULE_SEV__COUNT + (int) (sev))
+#define SET_BYTES			((SET_BIT(RULE__COUNT, 0) + 7) / 8)
+
+static Datum
+finding_set_common(FunctionCallInfo fcinfo, bool text_line)
+{
+	rule_input	in;
+	uint8		bits[SET_BYTES];
+	int			len = 0;
+	int			i;
+	bytea	   *result;
+
+	memset(bits, 0, sizeof(bits));
+	/* a NULL line has no findings, as validate() returns no rows for it */
+	if (!PG_ARGISNULL(ARG_LINE))
+	{
+		fill_input(fcinfo, &in, text_line);
+		rules_run(&in, &is_valid_out, RULES_NO_MESSAGES);
+		for (i = 0; i < is_valid_out.count; i++)
+		{
+			const rule_finding *f = &is_valid_out.items[i];
+			int			bit = SET_BIT(f->rule, f->severity);
+
+			bits[bit / 8] |= (uint8) (1 << (bit % 8));
+			len = Max(len, bit / 8 + 1);
+		}
+	}
+	result = (bytea *) palloc(VARHDRSZ + len);
+	SET_VARSIZE(result, VARHDRSZ + len);
+	memcpy(VARDATA(result), bits, len);
+	PG_RETURN_BYTEA_P(result);
+}
+
+Datum
+j7599_finding_set(PG_FUNCTION_ARGS)
+{
+	return finding_set_common(fcinfo, false);
+}
+
+Datum
+j7599_finding_set_text(PG_FUNCTION_ARGS)
+{
+	return finding_set_common(fcinfo, true);
+}
+
+Datum
+j7599_finding_set_bits(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsi = (ReturnSetInfo *) fcinfo->resultinfo;
+
+	InitMaterializedSRF(fcinfo, 0);
+	for (int r = 0; r < RULE__COUNT; r++)
+	{
+		for (int sev = RULE_SEV__COUNT - 1; sev >= 0; sev--)
+		{
+			Datum		values[3];
+			bool		nulls[3] = {false, false, false};
+
+			values[0] = Int32GetDatum(SET_BIT(r, sev));
+			values[1] = CStringGetTextDatum(rules_rule_name((rule_id) r));
+			values[2] = CStringGetTextDatum(rules_severity_name((rule_severity) sev));
+			tuplestore_putvalues(rsi->setResult, rsi->setDesc, values, nulls);
+		}
+	}
+	return (Datum) 0;
+}
+
+/*
+ * The bigint mask of 1.0's _finding_mask / _finding_bits, kept for a 1.0
+ * install that runs on this library until ALTER EXTENSION UPDATE: bit r is
+ * rule r at severity error, bit 32 + r the same rule at a lesser severity.
+ * It holds the first 32 rules of the catalogue; later rules are left out of
+ * it (1.0 never reported them).
  */
 #define MASK_LESSER_OFFSET 32
-StaticAssertDecl(RULE__COUNT <= MASK_LESSER_OFFSET,
-				 "the finding mask of _finding_mask holds at most 32 rules");
-StaticAssertDecl(2 * MASK_LESSER_OFFSET <= 64,
-				 "the finding mask is one 64-bit bigint");
-
-static const char *
-lesser_severity_name(rule_id r)
-{
-	return strcmp(rules_info(r)->severity, "info") == 0 ? "info" : "warning";
-}
 
 static Datum
 finding_mask_common(FunctionCallInfo fcinfo, bool text_line)
@@ -245,7 +311,6 @@ finding_mask_common(FunctionCallInfo fcinfo, bool text_line)
 	uint64		mask = 0;
 	int			i;
 
-	/* a NULL line has no findings, as validate() returns no rows for it */
 	if (PG_ARGISNULL(ARG_LINE))
 		PG_RETURN_INT64(0);
 	fill_input(fcinfo, &in, text_line);
@@ -254,7 +319,8 @@ finding_mask_common(FunctionCallInfo fcinfo, bool text_line)
 	{
 		const rule_finding *f = &is_valid_out.items[i];
 
-		mask |= UINT64CONST(1) << (f->rule + (f->severity == RULE_SEV_ERROR ? 0 : MASK_LESSER_OFFSET));
+		if ((int) f->rule < MASK_LESSER_OFFSET)
+			mask |= UINT64CONST(1) << (f->rule + (f->severity == RULE_SEV_ERROR ? 0 : MASK_LESSER_OFFSET));
 	}
 	PG_RETURN_INT64((int64) mask);
 }
@@ -277,16 +343,19 @@ j7599_finding_bits(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsi = (ReturnSetInfo *) fcinfo->resultinfo;
 
 	InitMaterializedSRF(fcinfo, 0);
-	for (int r = 0; r < RULE__COUNT; r++)
+	for (int r = 0; r < Min(RULE__COUNT, MASK_LESSER_OFFSET); r++)
 	{
 		for (int lesser = 0; lesser <= 1; lesser++)
 		{
 			Datum		values[3];
 			bool		nulls[3] = {false, false, false};
+			const char *sev = "error";
 
+			if (lesser)
+				sev = strcmp(rules_info((rule_id) r)->severity, "info") == 0 ? "info" : "warning";
 			values[0] = Int32GetDatum(r + (lesser ? MASK_LESSER_OFFSET : 0));
 			values[1] = CStringGetTextDatum(rules_rule_name((rule_id) r));
-			values[2] = CStringGetTextDatum(lesser ? lesser_severity_name((rule_id) r) : "error");
+			values[2] = CStringGetTextDatum(sev);
 			tuplestore_putvalues(rsi->setResult, rsi->setDesc, values, nulls);
 		}
 	}

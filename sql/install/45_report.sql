@@ -136,7 +136,7 @@ COMMENT ON FUNCTION j7599.unresolved_payers(regclass) IS
 /*
  * The findings of each rule by payer spelling, in one pass of the rule
  * engine.  This is the one place outside audit_summary that reads the
- * representation of _finding_mask (a bigint: bit n is the (rule, severity)
+ * representation of _finding_mask (a bytea: bit n, as get_bit() reads it, is the (rule, severity)
  * that _finding_bits() lists for bit_no n).  Each payer spelling has one row
  * per (rule, severity) its lines break, or one row with rule NULL when they
  * break none; lines (the spelling's lines), lines_clean (those without any
@@ -156,12 +156,12 @@ BEGIN
         'WITH m AS MATERIALIZED (SELECT ' || c.payer || ' AS payer, j7599._finding_mask(' || j7599._call_args(tbl)
         || ') AS mask, count(*) AS n FROM ' || tbl::text || ' AS t GROUP BY 1, 2), '
         || 'b AS MATERIALIZED (SELECT * FROM j7599._finding_bits()), '
-        || 'e AS (SELECT m.payer, m.mask, m.n, EXISTS (SELECT 1 FROM b WHERE (m.mask >> b.bit_no) & 1 = 1 '
+        || 'e AS (SELECT m.payer, m.mask, m.n, EXISTS (SELECT 1 FROM b WHERE b.bit_no < 8 * pg_catalog.length(m.mask) AND pg_catalog.get_bit(m.mask, b.bit_no) = 1 '
         || 'AND b.severity = ''error'') AS has_error FROM m), '
-        || 'p AS (SELECT e.payer, sum(e.n)::bigint AS lines, coalesce(sum(e.n) FILTER (WHERE e.mask = 0), 0)::bigint AS clean, '
+        || 'p AS (SELECT e.payer, sum(e.n)::bigint AS lines, coalesce(sum(e.n) FILTER (WHERE pg_catalog.length(e.mask) = 0), 0)::bigint AS clean, '
         || 'coalesce(sum(e.n) FILTER (WHERE e.has_error), 0)::bigint AS with_error FROM e GROUP BY 1), '
         || 'f AS (SELECT m.payer, b.bit_no, b.rule, b.severity, sum(m.n)::bigint AS n '
-        || 'FROM m JOIN b ON (m.mask >> b.bit_no) & 1 = 1 GROUP BY 1, 2, 3, 4) '
+        || 'FROM m JOIN b ON b.bit_no < 8 * pg_catalog.length(m.mask) AND pg_catalog.get_bit(m.mask, b.bit_no) = 1 GROUP BY 1, 2, 3, 4) '
         || 'SELECT p.payer, p.lines, p.clean, p.with_error, f.rule, f.severity, f.n '
         || 'FROM p LEFT JOIN f ON f.payer IS NOT DISTINCT FROM p.payer ORDER BY 1, f.bit_no';
 END

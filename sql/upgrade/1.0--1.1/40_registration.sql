@@ -206,7 +206,7 @@ DECLARE
     report constant text := $q$
         SELECT b.rule, b.severity, sum(m.n)::bigint AS rows_violated, tot.total AS rows_checked,
                round(100.0 * sum(m.n) / nullif(tot.total, 0), 2) AS pct_violated
-        FROM m CROSS JOIN tot JOIN j7599._finding_bits() AS b ON (m.mask >> b.bit_no) & 1 = 1
+        FROM m CROSS JOIN tot JOIN j7599._finding_bits() AS b ON b.bit_no < 8 * pg_catalog.length(m.mask) AND pg_catalog.get_bit(m.mask, b.bit_no) = 1
         GROUP BY b.bit_no, b.rule, b.severity, tot.total
         ORDER BY CASE b.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, 3 DESC, 1$q$;
 BEGIN
@@ -232,7 +232,7 @@ BEGIN
     END LOOP;
     PERFORM set_config('application_name', app, false);
     RETURN QUERY EXECUTE
-        'WITH m AS (SELECT key::bigint AS mask, value::bigint AS n FROM jsonb_each_text($1)), '
+        'WITH m AS (SELECT key::bytea AS mask, value::bigint AS n FROM jsonb_each_text($1)), '
         || 'tot AS (SELECT $2::bigint AS total) ' || report
         USING counts, total;
 END
