@@ -27,7 +27,7 @@
 
 -- Refuses a load that would close too much (22023): more than a tenth of the
 -- rows in force on `effective`.  `what` names the rows ("HCPCS codes").
-CREATE FUNCTION j7599._mass_close_check(loader text, what text, would_close bigint, in_force bigint,
+CREATE OR REPLACE FUNCTION j7599._mass_close_check(loader text, what text, would_close bigint, in_force bigint,
                                         effective date, allow_mass_close boolean) RETURNS void
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
@@ -46,7 +46,7 @@ END
 $$;
 
 -- Refuses an empty staging table (22023).
-CREATE FUNCTION j7599._empty_staging_check(staging regclass, in_file bigint) RETURNS void
+CREATE OR REPLACE FUNCTION j7599._empty_staging_check(staging regclass, in_file bigint) RETURNS void
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -63,7 +63,7 @@ END
 $$;
 
 -- Checks that `staging` has the columns the loader reads (42703 if not).
-CREATE FUNCTION j7599.staging_check(staging regclass, VARIADIC needed text[]) RETURNS void
+CREATE OR REPLACE FUNCTION j7599.staging_check(staging regclass, VARIADIC needed text[]) RETURNS void
 LANGUAGE plpgsql STABLE STRICT
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -81,7 +81,7 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION j7599.load_hcpcs_codes(staging regclass, code_set_version text, source text,
+CREATE OR REPLACE FUNCTION j7599.load_hcpcs_codes(staging regclass, code_set_version text, source text,
                                        effective date DEFAULT NULL, allow_mass_close boolean DEFAULT false)
 RETURNS TABLE (inserted bigint, updated bigint, closed bigint, not_in_file bigint)
 LANGUAGE plpgsql VOLATILE
@@ -190,7 +190,7 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION j7599.load_place_of_service(staging regclass, source text, effective date DEFAULT NULL,
+CREATE OR REPLACE FUNCTION j7599.load_place_of_service(staging regclass, source text, effective date DEFAULT NULL,
                                             confidence text DEFAULT 'confirmed',
                                             allow_mass_close boolean DEFAULT false)
 RETURNS TABLE (inserted bigint, updated bigint, unchanged bigint, closed bigint, not_in_file bigint)

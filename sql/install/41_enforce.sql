@@ -10,12 +10,12 @@
  * j7599.enforce and, when they inherit later, from an event trigger.
  */
 
-CREATE FUNCTION j7599.enforce_trigger() RETURNS trigger
+CREATE OR REPLACE FUNCTION j7599.enforce_trigger() RETURNS trigger
     AS 'MODULE_PATHNAME', 'j7599_enforce_trigger' LANGUAGE C;
 COMMENT ON FUNCTION j7599.enforce_trigger() IS
 'Row trigger installed by j7599.enforce: args are the minimum severity, then field=column pairs';
 
-CREATE FUNCTION j7599._check_severity(severity text) RETURNS text
+CREATE OR REPLACE FUNCTION j7599._check_severity(severity text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -34,7 +34,7 @@ COMMENT ON FUNCTION j7599._check_severity(text) IS 'Internal: the severity, or 2
 -- trigger of its own, NULL when there is none.  Every inheritance descendant
 -- of an enforced table carries a copy of its trigger (tgparentid = 0, unlike
 -- the clones of partitions): such a table is enforced through that ancestor.
-CREATE FUNCTION j7599._enforcing_ancestor(tbl regclass) RETURNS regclass
+CREATE OR REPLACE FUNCTION j7599._enforcing_ancestor(tbl regclass) RETURNS regclass
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 RETURN (WITH RECURSIVE up(relid, depth) AS (
@@ -52,7 +52,7 @@ COMMENT ON FUNCTION j7599._enforcing_ancestor(regclass) IS
 'Internal: the topmost inheritance ancestor whose own enforcing trigger covers the table, NULL when none does';
 
 -- the minimum severity of the table's enforcing trigger, NULL when not enforced
-CREATE FUNCTION j7599._enforced_severity(tbl regclass) RETURNS text
+CREATE OR REPLACE FUNCTION j7599._enforced_severity(tbl regclass) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 RETURN (SELECT convert_from(substring(tgargs FROM 1 FOR position('\x00'::bytea IN tgargs) - 1), 'SQL_ASCII')
@@ -63,7 +63,7 @@ COMMENT ON FUNCTION j7599._enforced_severity(regclass) IS
 'Internal: the minimum severity a table is enforced at by a trigger of its own, NULL when it is not (or only through an ancestor)';
 
 -- the arguments of the table's own enforcing trigger, NULL when it has none
-CREATE FUNCTION j7599._enforce_trigger_args(tbl regclass) RETURNS text[]
+CREATE OR REPLACE FUNCTION j7599._enforce_trigger_args(tbl regclass) RETURNS text[]
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -92,7 +92,7 @@ COMMENT ON FUNCTION j7599._enforce_trigger_args(regclass) IS
 -- (Re)creates the enforcing trigger with these arguments on a table and on
 -- every plain-inheritance descendant (columns are found by name in each).
 -- A partitioned table's partitions get PostgreSQL's clones instead.
-CREATE FUNCTION j7599._place_trigger(tbl regclass, args text[]) RETURNS void
+CREATE OR REPLACE FUNCTION j7599._place_trigger(tbl regclass, args text[]) RETURNS void
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -124,7 +124,7 @@ COMMENT ON FUNCTION j7599._place_trigger(regclass, text[]) IS
 -- A partition of an enforced partitioned table carries a clone of the
 -- parent's trigger, an inheritance child a copy of its ancestor's: it is
 -- enforced (and unenforced) through that table.
-CREATE FUNCTION j7599._refuse_if_enforced_by_parent(tbl regclass) RETURNS void
+CREATE OR REPLACE FUNCTION j7599._refuse_if_enforced_by_parent(tbl regclass) RETURNS void
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -151,7 +151,7 @@ COMMENT ON FUNCTION j7599._refuse_if_enforced_by_parent(regclass) IS
 'Internal: raises 55000 for a partition or inheritance child whose enforcing trigger comes from an enforced ancestor';
 
 -- the registration of a table, or 55000 when it has none
-CREATE FUNCTION j7599._registration(tbl regclass) RETURNS j7599.registration
+CREATE OR REPLACE FUNCTION j7599._registration(tbl regclass) RETURNS j7599.registration
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -173,7 +173,7 @@ COMMENT ON FUNCTION j7599._registration(regclass) IS
 -- _install_trigger(tbl, min_severity), which writes one "input=column"
 -- argument per registered claim input, is generated (41_enforce_gen.sql).
 
-CREATE FUNCTION j7599.enforce(tbl regclass, min_severity text DEFAULT 'error') RETURNS void
+CREATE OR REPLACE FUNCTION j7599.enforce(tbl regclass, min_severity text DEFAULT 'error') RETURNS void
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -187,7 +187,7 @@ $$;
 COMMENT ON FUNCTION j7599.enforce(regclass, text) IS
 'Refuses rows of a registered table that have a finding at or above min_severity (23514), by an AFTER INSERT OR UPDATE row trigger that sees the row as stored; covers every partition and inheritance child, present and future. Owner only (42501)';
 
-CREATE FUNCTION j7599.unenforce(tbl regclass) RETURNS void
+CREATE OR REPLACE FUNCTION j7599.unenforce(tbl regclass) RETURNS void
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -223,7 +223,7 @@ COMMENT ON FUNCTION j7599.unenforce(regclass) IS
 -- INHERITS, ALTER TABLE ... INHERIT) gets its ancestor's trigger.  Runs as
 -- the role that ran the command: PostgreSQL requires it to own both the
 -- child and the parent, so it may create the trigger.
-CREATE FUNCTION j7599._enforce_inheriting_tables() RETURNS event_trigger
+CREATE OR REPLACE FUNCTION j7599._enforce_inheriting_tables() RETURNS event_trigger
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -249,9 +249,3 @@ END
 $$;
 COMMENT ON FUNCTION j7599._enforce_inheriting_tables() IS
 'Internal: event trigger function; gives a table that now inherits from an enforced table its ancestor''s enforcing trigger';
-
-CREATE EVENT TRIGGER j7599_enforce_inheriting_tables ON ddl_command_end
-    WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE', 'CREATE FOREIGN TABLE', 'ALTER FOREIGN TABLE')
-    EXECUTE FUNCTION j7599._enforce_inheriting_tables();
-COMMENT ON EVENT TRIGGER j7599_enforce_inheriting_tables IS
-'Gives a table that comes to inherit from an enforced table (CREATE TABLE ... INHERITS, ALTER TABLE ... INHERIT) the enforcing trigger';

@@ -8,7 +8,7 @@
 -- _finding_mask(line text | hcpcs_line, <the claim inputs>) and _call_args(tbl),
 -- which list the claim inputs, are generated (42_audit_gen.sql).
 
-CREATE FUNCTION j7599._finding_bits(OUT bit_no integer, OUT rule text, OUT severity text)
+CREATE OR REPLACE FUNCTION j7599._finding_bits(OUT bit_no integer, OUT rule text, OUT severity text)
 RETURNS SETOF record
     AS 'MODULE_PATHNAME', 'j7599_finding_set_bits' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
 COMMENT ON FUNCTION j7599._finding_bits() IS
@@ -19,7 +19,7 @@ COMMENT ON FUNCTION j7599._finding_bits() IS
 -- partitioned table without a primary key (a partitioned table's primary key
 -- is unique over all its partitions), and a table with plain-inheritance
 -- children, which do not inherit its primary key.
-CREATE FUNCTION j7599._row_key(tbl regclass) RETURNS text
+CREATE OR REPLACE FUNCTION j7599._row_key(tbl regclass) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
@@ -44,7 +44,7 @@ COMMENT ON FUNCTION j7599._row_key(regclass) IS
 'Internal: the expression giving a row''s key as jsonb: its primary key columns, else its ctid; with the table where rows of several tables meet';
 
 -- The slices an audit with progress reports reads: ctid ranges of each leaf.
-CREATE FUNCTION j7599._audit_slices(tbl regclass, pieces integer,
+CREATE OR REPLACE FUNCTION j7599._audit_slices(tbl regclass, pieces integer,
                                     OUT leaf regclass, OUT first_block bigint, OUT end_block bigint, OUT share numeric)
 RETURNS SETOF record
 LANGUAGE sql STABLE PARALLEL SAFE
@@ -74,14 +74,14 @@ COMMENT ON FUNCTION j7599._audit_slices(regclass, integer) IS
 
 -- Is progress reporting on?  (SET j7599.audit_progress = on; unset, RESET or
 -- empty means off.)
-CREATE FUNCTION j7599._audit_progress_on() RETURNS boolean
+CREATE OR REPLACE FUNCTION j7599._audit_progress_on() RETURNS boolean
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 RETURN coalesce(nullif(btrim(current_setting('j7599.audit_progress', true)), '')::boolean, false);
 COMMENT ON FUNCTION j7599._audit_progress_on() IS
 'Internal: the setting j7599.audit_progress as a boolean (unset or empty: false)';
 
-CREATE FUNCTION j7599._audit_progress(tbl regclass, done numeric, nrows bigint) RETURNS void
+CREATE OR REPLACE FUNCTION j7599._audit_progress(tbl regclass, done numeric, nrows bigint) RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -95,7 +95,7 @@ COMMENT ON FUNCTION j7599._audit_progress(regclass, numeric, bigint) IS
 'Internal: reports audit progress as a NOTICE and in application_name (visible in pg_stat_activity)';
 
 -- " WHERE" clause of one slice of _audit_slices()
-CREATE FUNCTION j7599._slice_where(first_block bigint, end_block bigint) RETURNS text
+CREATE OR REPLACE FUNCTION j7599._slice_where(first_block bigint, end_block bigint) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 RETURN format(' WHERE t.ctid >= %L::tid', format('(%s,0)', first_block))
@@ -111,7 +111,7 @@ COMMENT ON FUNCTION j7599._slice_where(bigint, bigint) IS 'Internal: the ctid ra
  * reported as NOTICEs and in application_name, which is restored at the
  * end; neither is a change to the database.)
  */
-CREATE FUNCTION j7599.audit(tbl regclass)
+CREATE OR REPLACE FUNCTION j7599.audit(tbl regclass)
 RETURNS TABLE(row_key jsonb, rule text, severity text, field text, message text, source text)
 LANGUAGE plpgsql STABLE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
@@ -147,7 +147,7 @@ $$;
 COMMENT ON FUNCTION j7599.audit(regclass) IS
 'Every finding of every row of a registered table, the row named by its primary key (or ctid) as jsonb. Runs as the caller; takes only the lock of a SELECT; reads the table as of one snapshot';
 
-CREATE FUNCTION j7599.audit_summary(tbl regclass)
+CREATE OR REPLACE FUNCTION j7599.audit_summary(tbl regclass)
 RETURNS TABLE(rule text, severity text, rows_violated bigint, rows_checked bigint, pct_violated numeric)
 LANGUAGE plpgsql STABLE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp

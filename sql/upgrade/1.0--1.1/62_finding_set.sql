@@ -7,8 +7,4 @@
  */
 DROP FUNCTION j7599._finding_mask(text, text, date, numeric, text, text, text[], text, text, integer, date);
 DROP FUNCTION j7599._finding_mask(j7599.hcpcs_line, text, date, numeric, text, text, text[], text, text, integer, date);
-CREATE OR REPLACE FUNCTION j7599._finding_bits(OUT bit_no integer, OUT rule text, OUT severity text)
-RETURNS SETOF record
-    AS 'MODULE_PATHNAME', 'j7599_finding_set_bits' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
-COMMENT ON FUNCTION j7599._finding_bits() IS
-'Internal: the (rule, severity) of each bit of the set _finding_mask() returns, one row per rule and severity';
+-- (_finding_bits, with its new symbol, comes with sql/install/42_audit.sql: 45_audit.parts)
