@@ -1,13 +1,13 @@
 /*
- * Registrations (sql/install/40_register.sql) and audits
- * (sql/install/42_audit.sql).
+ * Registrations (sql/install/40_register.sql, 40_registration_guard.sql).
  *
  * Only the owner of a table writes its registration: a trigger instead of
  * the row-level security of 1.0, which let any role that could read a table
  * change its mapping and kept a non-superuser from dumping the database.
  * register() needs ownership, unregister() is new, and a registration goes
- * with its table (an event trigger on sql_drop).  Registrations left behind
- * by tables dropped under 1.0 name no table any more: they are deleted here.
+ * with its table (an event trigger on sql_drop): those come with
+ * 40_registration_guard.parts.  Registrations left behind by tables dropped
+ * under 1.0 name no table any more: they are deleted here, first.
  */
 DROP POLICY registration_read ON j7599.registration;
 DROP POLICY registration_insert ON j7599.registration;
@@ -15,82 +15,3 @@ DROP POLICY registration_update ON j7599.registration;
 DROP POLICY registration_delete ON j7599.registration;
 ALTER TABLE j7599.registration DISABLE ROW LEVEL SECURITY;
 DELETE FROM j7599.registration r WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = r.tbl);
-
-CREATE FUNCTION j7599._registration_guard() RETURNS trigger
-LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    superuser boolean := coalesce((SELECT r.rolsuper FROM pg_roles r WHERE r.rolname = current_user), false);
-BEGIN
-    IF superuser THEN
-        RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
-    END IF;
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        PERFORM j7599._require_owner(OLD.tbl, 'change its registration');
-    END IF;
-    IF TG_OP = 'DELETE' THEN
-        RETURN OLD;
-    END IF;
-    PERFORM j7599._require_owner(NEW.tbl, 'register it');
-    NEW.registered_by := current_user;
-    NEW.registered_at := now();
-    RETURN NEW;
-END
-$$;
-COMMENT ON FUNCTION j7599._registration_guard() IS
-'Internal: trigger on j7599.registration; only the owner of a table writes its registration (42501), stamped with who and when';
-CREATE TRIGGER registration_guard BEFORE INSERT OR UPDATE OR DELETE ON j7599.registration
-    FOR EACH ROW EXECUTE FUNCTION j7599._registration_guard();
-
-/*
- * A registration goes with its table: DROP TABLE, DROP SCHEMA ... CASCADE,
- * DROP OWNED.  The dropping role need not own the table (a schema's owner
- * may drop the tables of others in it), so the deletion runs as the
- * extension's owner; it deletes only rows naming a relation just dropped.
- */
-CREATE FUNCTION j7599._drop_registrations() RETURNS event_trigger
-LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    DELETE FROM j7599.registration
-    WHERE tbl IN (SELECT d.objid::regclass FROM pg_event_trigger_dropped_objects() d
-                  WHERE d.classid = 'pg_class'::regclass AND d.objsubid = 0);
-END
-$$;
-COMMENT ON FUNCTION j7599._drop_registrations() IS
-'Internal: event trigger on sql_drop; deletes the registrations of the tables just dropped';
-REVOKE ALL ON FUNCTION j7599._drop_registrations() FROM PUBLIC;
-CREATE EVENT TRIGGER j7599_drop_registrations ON sql_drop EXECUTE FUNCTION j7599._drop_registrations();
-COMMENT ON EVENT TRIGGER j7599_drop_registrations IS 'Deletes the registrations of dropped tables (j7599)';
-
-
-CREATE FUNCTION j7599.unregister(tbl regclass) RETURNS void
-LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    IF tbl IS NULL THEN
-        RAISE EXCEPTION 'unregister needs a table'
-            USING ERRCODE = 'null_value_not_allowed';
-    END IF;
-    PERFORM j7599._require_owner(tbl, 'unregister it');
-    -- the enforcing trigger was made from the registration, and enforce()
-    -- and audits read it: an enforced table keeps it
-    IF j7599._enforced_severity(tbl) IS NOT NULL THEN
-        RAISE EXCEPTION 'table % is enforced', tbl
-            USING ERRCODE = 'object_not_in_prerequisite_state',
-                  DETAIL = 'Its enforcing trigger was installed from the registration.',
-                  HINT = format('Call j7599.unenforce(%L) first.', tbl::text);
-    END IF;
-    DELETE FROM j7599.registration r WHERE r.tbl = unregister.tbl;
-    IF NOT FOUND THEN
-        RAISE NOTICE 'table % is not registered, skipping', tbl;
-    END IF;
-END
-$$;
-COMMENT ON FUNCTION j7599.unregister(regclass) IS
-'Removes the registration of a table. Owner only (42501); an enforced table must be unenforced first (55000)';
-REVOKE ALL ON FUNCTION j7599.unregister(regclass) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION j7599.unregister(regclass) TO PUBLIC;
