@@ -43,6 +43,7 @@
 #include "utils/timestamp.h"
 
 #include "policy_cache.h"
+#include "util.h"
 
 #define N_TABLES 8
 #define MAX_CHAIN 34			/* the payer, 32 parents, 'default' */
@@ -1386,43 +1387,16 @@ pc_reference_changed(Relation rel)
 const pc_code *
 pc_code_lookup(const pc_cache *c, uint32 key)
 {
-	int			lo = 0;
-	int			hi = c->ncodes;
+	ptrdiff_t	i = util_find_u32_field(c->codes, c->ncodes, sizeof(pc_code),
+										offsetof(pc_code, key), key);
 
-	while (lo < hi)
-	{
-		int			mid = lo + (hi - lo) / 2;
-		uint32		k = c->codes[mid].key;
-
-		if (k == key)
-			return &c->codes[mid];
-		if (k < key)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	return i < 0 ? NULL : &c->codes[i];
 }
 
 bool
 pc_code_has_drug_name(const pc_cache *c, uint32 key)
 {
-	int			lo = 0;
-	int			hi = c->ndrug_codes;
-
-	while (lo < hi)
-	{
-		int			mid = lo + (hi - lo) / 2;
-		uint32		k = c->drug_codes[mid];
-
-		if (k == key)
-			return true;
-		if (k < key)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return false;
+	return util_find_u32(c->drug_codes, c->ndrug_codes, key) >= 0;
 }
 
 const pc_modifier *
@@ -1436,26 +1410,14 @@ pc_modifier_lookup(const pc_cache *c, int index)
 const pc_conflict *
 pc_conflict_lookup(const pc_cache *c, int i, int j)
 {
-	uint32		pair;
-	int			lo = 0;
-	int			hi = c->nconflicts;
+	ptrdiff_t	k;
 
 	if (i < 0 || j < 0 || i == j)
 		return NULL;
-	pair = (uint32) (Min(i, j) * PC_NMODIFIERS + Max(i, j));
-	while (lo < hi)
-	{
-		int			mid = lo + (hi - lo) / 2;
-		uint32		k = c->conflicts[mid].pair;
-
-		if (k == pair)
-			return &c->conflicts[mid];
-		if (k < pair)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	k = util_find_u32_field(c->conflicts, c->nconflicts, sizeof(pc_conflict),
+							offsetof(pc_conflict, pair),
+							(uint32) (Min(i, j) * PC_NMODIFIERS + Max(i, j)));
+	return k < 0 ? NULL : &c->conflicts[k];
 }
 
 const pc_pos *
@@ -1518,7 +1480,7 @@ pc_payer_resolve(pc_cache *c, const char *s, int len)
 	if (len <= MEMO_PAYER_MAX)
 	{
 		/* 2-way: the pair keeps the two texts used last */
-		pc_payer_memo *pair = &c->payer_memo[(pc_text_hash(s, len) % (PAYER_MEMO_SLOTS / 2)) * 2];
+		pc_payer_memo *pair = &c->payer_memo[(util_text_hash(s, (size_t) len) % (PAYER_MEMO_SLOTS / 2)) * 2];
 
 		if (pair[0].len == len && memcmp(pair[0].text, s, len) == 0)
 			return pair[0].result;
@@ -1729,24 +1691,11 @@ pc_policy_resolve(const pc_cache *c, int payer, uint32 code, DateADT d)
 
 	if (p == NULL)
 		return &nothing_resolved;
-	lo = 0;
-	hi = p->ncodes;
-	while (lo < hi)
-	{
-		int			mid = lo + (hi - lo) / 2;
-
-		if (p->codes[mid].code == code)
-		{
-			pc = &p->codes[mid];
-			break;
-		}
-		if (p->codes[mid].code < code)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (pc == NULL)
+	lo = (int) util_find_u32_field(p->codes, p->ncodes, sizeof(pc_payer_code),
+								   offsetof(pc_payer_code, code), code);
+	if (lo < 0)
 		return &nothing_resolved;
+	pc = &p->codes[lo];
 
 	/* the last stretch starting on or before d (the first starts at INT64_MIN) */
 	lo = 0;

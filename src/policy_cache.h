@@ -63,38 +63,6 @@ pc_range_contains(const pc_range *r, DateADT d)
 	return r->lo <= (int64) d && (int64) d < r->hi;
 }
 
-/*
- * A hash for the direct-mapped memos, from the length and three 8-byte
- * samples (start, middle, end) put through murmur3's final mix.  Texts that
- * differ only elsewhere collide and evict each other; a hit is always
- * confirmed with memcmp.
- */
-static inline uint32
-pc_text_hash(const char *s, int len)
-{
-	uint64		a = 0,
-				b = 0,
-				c = 0;
-	uint64		h;
-
-	if (len >= 8)
-	{
-		memcpy(&a, s, 8);
-		memcpy(&b, s + len / 2 - 4, 8);
-		memcpy(&c, s + len - 8, 8);
-	}
-	else if (len > 0)
-		memcpy(&a, s, len);
-	h = a ^ (b * UINT64CONST(0x9E3779B97F4A7C15)) ^
-		(c * UINT64CONST(0xC2B2AE3D27D4EB4F)) ^ (uint64) len;
-	h ^= h >> 33;
-	h *= UINT64CONST(0xFF51AFD7ED558CCD);
-	h ^= h >> 33;
-	h *= UINT64CONST(0xC4CEB9FE1A85EC53);
-	h ^= h >> 33;
-	return (uint32) h;
-}
-
 /* 5-character code [0-9A-Z]{5} -> key (0 for anything else) */
 extern uint32 pc_code_key(const char *code5);
 

@@ -180,6 +180,34 @@ util_find_u32(const uint32_t *keys, size_t n, uint32_t key)
 }
 
 /*
+ * Index of the element of base[0..n) (each stride bytes, sorted ascending by
+ * the uint32_t at byte offset within it) whose key is key, or -1: the sorted
+ * arrays of structs keyed by a code or a pair, without a callback.
+ */
+static inline ptrdiff_t
+util_find_u32_field(const void *base, size_t n, size_t stride, size_t offset, uint32_t key)
+{
+	const char *b = (const char *) base;
+	size_t		lo = 0;
+	size_t		hi = n;
+
+	while (lo < hi)
+	{
+		size_t		mid = lo + (hi - lo) / 2;
+		uint32_t	k;
+
+		memcpy(&k, b + mid * stride + offset, sizeof(k));
+		if (k == key)
+			return (ptrdiff_t) mid;
+		if (k < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/*
  * Index of the element of base[0..n) (each size bytes, sorted as cmp says)
  * that cmp(key, element) calls equal, or -1.  cmp returns <0, 0 or >0 as
  * the key sorts before, with or after the element.

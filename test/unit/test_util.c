@@ -7,6 +7,8 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <stddef.h>
+
 #include "util.h"
 
 #include <stdio.h>
@@ -122,6 +124,23 @@ test_search(void)
 	k = 1;
 	ok(util_bsearch(&k, ints, 4, sizeof(int), cmp_int) == -1,
 	   "bsearch: -1 for a missing element");
+	{
+		struct row
+		{
+			char		tag;
+			uint32_t	key;
+			double		payload;
+		}			rows[] = {{'a', 4, 0}, {'b', 8, 0}, {'c', 15, 0}, {'d', 16, 0}, {'e', 23, 0}};
+
+		all = 1;
+		for (k = 0; k < 5; k++)
+			all &= util_find_u32_field(rows, 5, sizeof(struct row), offsetof(struct row, key),
+									   rows[k].key) == k;
+		ok(all, "find_u32_field finds every element by the key at its offset");
+		ok(util_find_u32_field(rows, 5, sizeof(struct row), offsetof(struct row, key), 9) == -1 &&
+		   util_find_u32_field(rows, 0, sizeof(struct row), offsetof(struct row, key), 4) == -1,
+		   "find_u32_field: -1 for a missing key and for an empty array");
+	}
 }
 
 typedef struct memo
