@@ -312,13 +312,7 @@ hcpcs_parse_line(const char *s, size_t len, hcpcs_line_parts *out, char *reason)
 	if (s == NULL)
 		len = e = 0;
 
-	{
-		const char *t = s;
-		size_t		n = e;
-
-		util_trim_blanks(&t, &n, &b);
-		e = b + n;
-	}
+	util_trim_range(s, &b, &e);
 	if (b == e)
 		return fail(reason, len == 0 ? "the input is empty" : "the input contains only blanks");
 

@@ -75,13 +75,7 @@ ndc_parse(const char *s, size_t len, int64_t *out, char *reason)
 
 	if (s == NULL)
 		len = e = 0;
-	{
-		const char *t = s;
-		size_t		n = e;
-
-		util_trim_blanks(&t, &n, &b);
-		e = b + n;
-	}
+	util_trim_range(s, &b, &e);
 	if (b == e)
 		return fail(reason, len == 0 ? "the NDC is empty" : "the NDC contains only blanks");
 

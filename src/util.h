@@ -118,6 +118,20 @@ util_trim_blanks(const char **s, size_t *len, size_t *offset)
 	*len = n;
 }
 
+/*
+ * The same as positions: s[*begin .. *end) without the blanks at both ends,
+ * for a text s[0 .. *end) (*begin is set).  A NULL s is an empty text.
+ */
+static inline void
+util_trim_range(const char *s, size_t *begin, size_t *end)
+{
+	const char *t = s;
+	size_t		n = *end;
+
+	util_trim_blanks(&t, &n, begin);
+	*end = *begin + n;
+}
+
 /* ---------------------------------------------------------------- reasons */
 
 #if defined(__GNUC__) || defined(__clang__)
