@@ -49,16 +49,21 @@ my @fields = read_def('policy_fields.def', 'POLICY_FIELD', qw(id name load sqlty
 my %KIND = (
 	LINE     => { type => 'j7599.hcpcs_line', kinds => ['text', 'hcpcs_line'], wanted => 'text or hcpcs_line' },
 	TEXT     => { type => 'text', kinds => ['text'], wanted => 'text' },
-	DATE     => { type => 'date', kinds => ['date'], wanted => 'date' },
-	QUANTITY => { type => 'numeric', kinds => ['numeric', 'integer', 'bigint'],
-	              wanted => 'numeric, smallint, integer or bigint' },
+	DATE     => { type => 'date', kinds => ['date', 'text'],
+	              wanted => 'date, or text holding YYYY-MM-DD, MM/DD/YYYY or YYYYMMDD' },
+	QUANTITY => { type => 'numeric', kinds => ['numeric', 'integer', 'bigint', 'text'],
+	              wanted => 'numeric, smallint, integer, bigint, or text holding a decimal number' },
 	NDC      => { type => 'text', kinds => ['text', 'ndc'], wanted => 'text or ndc' },
 	DX       => { type => 'text[]', kinds => ['text', 'text[]'], wanted => 'text or text[]' },
-	COUNT    => { type => 'integer', kinds => ['integer'], wanted => 'smallint or integer' },
+	COUNT    => { type => 'integer', kinds => ['integer', 'text'],
+	              wanted => 'smallint, integer, or text holding a whole number' },
 );
 for my $i (@inputs) {
 	die "claim_inputs.def: unknown kind $i->{kind}\n" unless $KIND{$i->{kind}};
 }
+# the kinds whose text columns (legacy tables) the rule engine reads itself:
+# the audits hand them over as text, never cast in SQL
+my %READ_AS_TEXT = map { $_ => 1 } qw(DATE QUANTITY COUNT);
 my ($line) = grep { $_->{kind} eq 'LINE' } @inputs;
 die "claim_inputs.def: the first input is the LINE\n" unless $inputs[0]{kind} eq 'LINE';
 my @rest = @inputs[1 .. $#inputs];
@@ -296,6 +301,18 @@ sub part_finding_mask {
 			. "COMMENT ON FUNCTION j7599._finding_mask" . call_identity($lt, @inputs) . " IS\n"
 			. "'Internal: the set of (rule, severity) that validate() would report for the line, one bit each (see _finding_bits()); empty for a clean or NULL line';\n";
 	}
+	# the readers of a registered table's columns: one "any" argument per
+	# input, no defaults (so only calls that name every input see them)
+	my $any = "(\n" . join(",\n", map { sprintf('    %-16s"any"', $_->{name}) } @inputs) . ")";
+	my $anyid = '(' . join(', ', map { '"any"' } @inputs) . ')';
+	$s .= "\nCREATE OR REPLACE FUNCTION j7599._finding_mask$any\nRETURNS bytea\n"
+		. "    AS 'MODULE_PATHNAME', 'j7599_finding_set_columns' LANGUAGE C STABLE PARALLEL SAFE COST 100;\n"
+		. "COMMENT ON FUNCTION j7599._finding_mask$anyid IS\n"
+		. "'Internal: _finding_mask() over a registered table''s columns as _call_args() hands them, each read as its type (dates, units and days may be text: a text that cannot be read is a finding)';\n";
+	$s .= "\nCREATE OR REPLACE FUNCTION j7599._row_findings$any\nRETURNS SETOF j7599.finding\n"
+		. "    AS 'MODULE_PATHNAME', 'j7599_row_findings' LANGUAGE C STABLE PARALLEL SAFE COST 100 ROWS 2;\n"
+		. "COMMENT ON FUNCTION j7599._row_findings$anyid IS\n"
+		. "'Internal: validate() over a registered table''s columns as _call_args() hands them, each read as its type (dates, units and days may be text: a text that cannot be read is a finding)';\n";
 	return $s . call_args_function();
 }
 
@@ -451,9 +468,11 @@ BEGIN
             USING ERRCODE = 'null_value_not_allowed';
     END IF;
     PERFORM j7599._require_owner(tbl, 'register it');
-    IF NOT EXISTS (SELECT 1 FROM pg_class WHERE oid = tbl AND relkind IN ('r', 'p')) THEN
-        RAISE EXCEPTION '% is not a table', tbl
-            USING ERRCODE = 'wrong_object_type', HINT = 'Register a table or a partitioned table.';
+    -- views, materialized views and foreign tables are audited, not enforced
+    IF NOT EXISTS (SELECT 1 FROM pg_class WHERE oid = tbl AND relkind IN ('r', 'p', 'v', 'm', 'f')) THEN
+        RAISE EXCEPTION '% is not a table, view or foreign table', tbl
+            USING ERRCODE = 'wrong_object_type',
+                  HINT = 'Register a table, a partitioned table, a view, a materialized view or a foreign table.';
     END IF;
     PERFORM j7599._column_kind(tbl, $line->{name}, '$line->{name}');
 $checks
@@ -472,7 +491,7 @@ $checks
 END
 \$\$;
 COMMENT ON FUNCTION j7599.register$rid IS
-'Records which column of a claim table holds each validation argument (42703: no such column; 42804: wrong type). Re-registering replaces the mapping. Owner only (42501)';
+'Records which column of a claim table, view or foreign table holds each validation argument (42703: no such column; 42804: wrong type); dates, units and days may be text. Re-registering replaces the mapping. Owner only (42501)';
 REVOKE ALL ON FUNCTION j7599.register$rid FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION j7599.register$rid TO PUBLIC;
 SQL
@@ -521,16 +540,21 @@ sub call_args_function {
 	my $n = 0;
 	my @values = map {
 		$n++;
-		"($n, " . lit($_->{name}) . ", r.$_->{name}, " . lit($KIND{$_->{kind}}{type}) . ")"
+		"($n, " . lit($_->{name}) . ", r.$_->{name}, " . lit($KIND{$_->{kind}}{type}) . ", "
+			. ($READ_AS_TEXT{$_->{kind}} ? 'true' : 'false') . ")"
 	} @plain;
 	my $dxn = $dx->{name};
 	return <<SQL;
 
 -- The named-argument list that hands a registered table's columns (alias t)
--- to validate() / _finding_mask().  Text line columns use the text overload,
--- so a malformed legacy line is the finding LINE_MALFORMED, not an error.
--- Every registered column is checked again with _column_kind, as the
--- enforcing trigger checks it: a column whose type was changed since it was
+-- to validate() / _finding_mask() / _row_findings(): every input named,
+-- NULL (typed) when not registered.  Text line columns use the text
+-- overload, so a malformed legacy line is the finding LINE_MALFORMED, not an
+-- error.  Text columns of dates, units and days go as text, never cast in
+-- SQL: only _row_findings() and the "any" _finding_mask() take them, and
+-- read them in C (a text that cannot be read is a finding).  Every
+-- registered column is checked again with _column_kind, as the enforcing
+-- trigger checks it: a column whose type was changed since it was
 -- registered raises 42804 here too, instead of being cast.
 CREATE OR REPLACE FUNCTION j7599._call_args(tbl regclass) RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE
@@ -548,13 +572,18 @@ BEGIN
     args := ARRAY[CASE j7599._column_kind(tbl, r.$line->{name}, '$line->{name}')
                       WHEN 'hcpcs_line' THEN format('$line->{name} => t.%I', r.$line->{name})
                       ELSE format('$line->{name} => t.%I::text', r.$line->{name}) END];
-    -- every kind _column_kind accepts for an argument converts to its type
-    FOR a IN SELECT v.arg, v.col, v.typ
-             FROM (VALUES @{[join(",\n                          ", @values)]}) AS v(ord, arg, col, typ)
-             WHERE v.col IS NOT NULL
+    -- every other kind _column_kind accepts for an argument converts to its type
+    FOR a IN SELECT v.arg, v.col, v.typ, v.as_text
+             FROM (VALUES @{[join(",\n                          ", @values)]}) AS v(ord, arg, col, typ, as_text)
              ORDER BY v.ord LOOP
-        PERFORM j7599._column_kind(tbl, a.col, a.arg);
-        args := args || format('%s => t.%I::%s', a.arg, a.col, a.typ);
+        IF a.col IS NULL THEN
+            args := args || format('%s => NULL::%s', a.arg, a.typ);
+        ELSIF a.as_text AND j7599._column_kind(tbl, a.col, a.arg) = 'text' THEN
+            args := args || format('%s => t.%I::text', a.arg, a.col);
+        ELSE
+            PERFORM j7599._column_kind(tbl, a.col, a.arg);
+            args := args || format('%s => t.%I::%s', a.arg, a.col, a.typ);
+        END IF;
     END LOOP;
     IF r.$dxn IS NOT NULL THEN
         -- text columns go into one ARRAY[...] (cheaper per row than
@@ -570,6 +599,8 @@ BEGIN
             dx_arrays := ('ARRAY[' || array_to_string(dx_parts, ', ') || ']::text[]') || dx_arrays;
         END IF;
         args := args || ('$dxn => ' || array_to_string(dx_arrays, ' || '));
+    ELSE
+        args := args || '$dxn => NULL::text[]'::text;
     END IF;
     RETURN array_to_string(args, ', ');
 END

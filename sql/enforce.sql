@@ -31,7 +31,7 @@ CREATE TABLE claim_line (
 
 -- a column that is not there, a column of the wrong type
 SELECT j7599.register('claim_line', line => 'hcpcs', payer => 'payer');
-SELECT j7599.register('claim_line', line => 'hcpcs', units => 'line_note');
+SELECT j7599.register('claim_line', line => 'hcpcs', units => 'dos');
 
 SELECT j7599.register('claim_line', line => 'hcpcs', payer => 'payer_name', service_date => 'dos',
                       units => 'units', ndc => 'ndc', pos => 'pos', dx => '{dx1,dx2}',

@@ -111,4 +111,38 @@ extern bool icd10_parse(const char *s, size_t len, char out[ICD10_NORM_MAX],
 /* exactly two digits (blanks around ignored); *out gets 0..99 */
 extern bool pos_parse(const char *s, size_t len, int *out, char *reason);
 
+/* ------------------------------------------------- legacy text values */
+
+/*
+ * Dates, units and days kept as text by legacy tables and warehouse loads.
+ * Blanks (space, tab) around the value are ignored; an empty or blank text
+ * is LEGACY_BLANK (a missing value, not a malformed one).
+ */
+typedef enum legacy_verdict
+{
+	LEGACY_OK = 0,
+	LEGACY_BLANK,
+	LEGACY_MALFORMED
+} legacy_verdict;
+
+/*
+ * A calendar date written YYYY-MM-DD, MM/DD/YYYY or YYYYMMDD (X12 D8), with
+ * a four-digit year from 0001 to 9999 and a day that exists in that month
+ * (2024-02-29 is a date, 2023-02-29 is not); month and day take one or two
+ * digits in the first two forms.  *y, *m, *d get the date.
+ */
+extern legacy_verdict legacy_parse_date(const char *s, size_t len, int *y, int *m, int *d);
+
+/*
+ * A decimal number: an optional sign, digits, an optional decimal point and
+ * digits (at least one digit in all), no exponent.  *start / *nlen get the
+ * number without the blanks around it.  *is_int is true when it is a whole
+ * number (a fraction of zeros only counts as whole) of at most 18 digits,
+ * *value then holding it.  With whole_only, a number that is not whole is
+ * LEGACY_MALFORMED.
+ */
+extern legacy_verdict legacy_parse_number(const char *s, size_t len, bool whole_only,
+										  size_t *start, size_t *nlen,
+										  bool *is_int, int64_t *value);
+
 #endif							/* J7599_CODES_H */

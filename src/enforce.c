@@ -16,6 +16,11 @@
  * of version 1.0 are BEFORE; a mode that sets rows aside needs one) and then
  * returns the row unchanged.
  *
+ * Legacy columns.  Dates, units and days may be text columns (read as
+ * rules_set_date_text and its siblings say): a text that cannot be read is a
+ * finding (SERVICE_DATE_MALFORMED, ...), which refuses the row at its
+ * severity, never an error of another kind.
+ *
  * Privacy.  The refusal's detail quotes values.  Like PostgreSQL's own
  * constraint errors (ExecBuildSlotValueDescription), a finding whose message
  * or source would reveal the value of a column the current user may not
@@ -153,11 +158,12 @@ kind_fits(rule_field input, col_kind k)
 		case IK_NDC:
 			return k == CK_TEXT || k == CK_NDC;
 		case IK_DATE:
-			return k == CK_DATE;
+			return k == CK_DATE || k == CK_TEXT;
 		case IK_QUANTITY:
-			return k == CK_NUMERIC || k == CK_INT2 || k == CK_INT4 || k == CK_INT8;
+			return k == CK_NUMERIC || k == CK_INT2 || k == CK_INT4 || k == CK_INT8 ||
+				k == CK_TEXT;
 		case IK_COUNT:
-			return k == CK_INT2 || k == CK_INT4;
+			return k == CK_INT2 || k == CK_INT4 || k == CK_TEXT;
 		case IK_DX:
 			return k == CK_TEXT || k == CK_TEXT_ARRAY;
 		case IK_TEXT:
@@ -315,10 +321,15 @@ row_input(rule_input *in, const enforce_map *map, TupleTableSlot *slot)
 	rules_set_text(&in->name, d, isnull);
 #define ROW_DATE(f, name) \
 	d = get_col(slot, &c[f], &isnull); \
-	rules_set_date(&in->name, d, isnull);
+	if (c[f].kind == CK_TEXT) \
+		rules_set_date_text(&in->name, d, isnull); \
+	else \
+		rules_set_date(&in->name, d, isnull);
 #define ROW_QUANTITY(f, name) \
 	d = get_col(slot, &c[f], &isnull); \
-	if (c[f].kind == CK_NUMERIC || isnull) \
+	if (c[f].kind == CK_TEXT) \
+		rules_set_units_text(in, d, isnull); \
+	else if (c[f].kind == CK_NUMERIC || isnull) \
 		rules_set_units_numeric(in, d, isnull); \
 	else \
 		rules_set_units_int(in, int_value(d, c[f].kind), false);
@@ -336,7 +347,10 @@ row_input(rule_input *in, const enforce_map *map, TupleTableSlot *slot)
 	}
 #define ROW_COUNT(f, name) \
 	d = get_col(slot, &c[f], &isnull); \
-	rules_set_count(&in->name, isnull ? 0 : int_value(d, c[f].kind), isnull);
+	if (c[f].kind == CK_TEXT) \
+		rules_set_count_text(&in->name, d, isnull); \
+	else \
+		rules_set_count(&in->name, isnull ? 0 : int_value(d, c[f].kind), isnull);
 #define CLAIM_INPUT(ID, name, kind, since, doc) ROW_##kind(RULE_FIELD_##ID, name)
 #include "claim_inputs.def"
 #undef CLAIM_INPUT

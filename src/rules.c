@@ -18,6 +18,12 @@
  * - Units are compared exactly: numeric against numeric with numeric_cmp,
  *   integer units against floor(max_units).  NaN and infinite units are
  *   UNITS_INVALID.
+ * - Dates, units and days kept as text (legacy tables) that cannot be read
+ *   are SERVICE_DATE_MALFORMED, TRANSPLANT_DATE_MALFORMED, UNITS_MALFORMED
+ *   or DAYS_SUPPLY_MALFORMED, and count as not given for every other rule;
+ *   SERVICE_DATE_MISSING and UNITS_MISSING are not reported on top (the
+ *   malformed finding says the policy was not checked).  A blank text is a
+ *   missing value, as for the other inputs.
  * - PAYER_MISSING and SERVICE_DATE_MISSING skip every rule that needs a
  *   resolved policy.  An unknown payer (PAYER_UNKNOWN) resolves nothing: the
  *   policy rules run with every field unknown, so NARRATIVE_MISSING and
@@ -253,6 +259,9 @@ rules_run(const rule_input *in, rule_findings *out, int flags)
 	if (r.stop)
 		return;
 	rules_dx_syntax(&r);
+	if (r.stop)
+		return;
+	rules_malformed_inputs(&r);
 	if (r.stop)
 		return;
 	if (!r.table_free && r.have_line && r.is_noc)

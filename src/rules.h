@@ -138,17 +138,26 @@ typedef struct rule_text
 	bool		isnull;
 } rule_text;
 
+/*
+ * A date, or a text column read as one (rules_set_date_text): a text that is
+ * not a date is NULL for the rules, with malformed set and raw holding the
+ * text for the *_MALFORMED finding.
+ */
 typedef struct rule_date
 {
 	DateADT		value;
 	bool		isnull;
+	bool		malformed;
+	rule_text	raw;			/* when malformed */
 } rule_date;
 
-/* a whole number (smallint or integer arguments and columns) */
+/* a whole number (smallint or integer arguments and columns, or text) */
 typedef struct rule_count
 {
 	int64		value;
 	bool		isnull;
+	bool		malformed;
+	rule_text	raw;			/* when malformed */
 } rule_count;
 
 /* more dx sources than this are ignored (the enforce trigger's dx columns) */
@@ -197,6 +206,8 @@ typedef struct rule_input
 	bool		units_in_buf;	/* the numeric is in units_buf */
 	int64		units_int;
 	rule_inline_buf units_buf;
+	bool		units_malformed;	/* a units text that is not a number (units NULL) */
+	rule_text	units_raw;		/* when units_malformed */
 
 	/* NDC as text, or already an ndc value (ndc columns of the trigger) */
 	rule_text	ndc;
@@ -263,7 +274,58 @@ rules_set_count(rule_count *t, int64 v, bool isnull)
 {
 	t->isnull = isnull;
 	t->value = isnull ? 0 : v;
+	t->malformed = false;
 }
+
+/*
+ * Dates, units and days kept as text (legacy tables): any text-like Datum,
+ * read in place.  Dates as YYYY-MM-DD, MM/DD/YYYY or YYYYMMDD; units and
+ * days as decimal text (days whole); blanks around are ignored and a blank
+ * text is NULL.  A text that cannot be read is NULL for the rules and marked
+ * malformed: SERVICE_DATE_MALFORMED, TRANSPLANT_DATE_MALFORMED,
+ * UNITS_MALFORMED, DAYS_SUPPLY_MALFORMED.  Only fractional units allocate
+ * (their numeric, in the current memory context).
+ */
+extern void rules_set_date_text(rule_date *t, Datum d, bool isnull);
+extern void rules_set_count_text(rule_count *t, Datum d, bool isnull);
+extern void rules_set_units_text(rule_input *in, Datum d, bool isnull);
+
+/*
+ * How a column or argument of a given type is handed to the engine, for the
+ * readers that take any registered column type (the enforcing trigger, the
+ * audits' _row_findings / _finding_mask over a table's columns).
+ */
+typedef enum rule_col_kind
+{
+	RULE_COL_NONE = 0,
+	RULE_COL_TEXT,				/* text, varchar, bpchar */
+	RULE_COL_TEXT_ARRAY,		/* text[], varchar[], bpchar[] */
+	RULE_COL_LINE,				/* j7599.hcpcs_line */
+	RULE_COL_NDC,				/* j7599.ndc */
+	RULE_COL_DATE,
+	RULE_COL_NUMERIC,
+	RULE_COL_INT2,
+	RULE_COL_INT4,
+	RULE_COL_INT8,
+	RULE_COL_UNKNOWN			/* an untyped NULL literal */
+} rule_col_kind;
+
+/* the kind of a type (domains looked through); line and ndc: j7599's type OIDs */
+extern rule_col_kind rules_col_kind_of(Oid typid, Oid line_type, Oid ndc_type);
+
+/* the OIDs of j7599.hcpcs_line and j7599.ndc (InvalidOid when not found) */
+extern void rules_extension_types(Oid *line_type, Oid *ndc_type);
+
+/* can a column of this kind hold the input?  (as register() checks it) */
+extern bool rules_col_fits(rule_field input, rule_col_kind k);
+
+/*
+ * One input from a value of a kind rules_col_fits accepted: every kind of
+ * column goes to the setter that reads it in place.  The DX input adds a
+ * source per call.
+ */
+extern void rules_set_column(rule_input *in, rule_field input, rule_col_kind k,
+							 Datum d, bool isnull);
 
 extern void rules_set_units_numeric(rule_input *in, Datum d, bool isnull);
 extern void rules_set_units_int(rule_input *in, int64 v, bool isnull);

@@ -268,6 +268,7 @@ dx_next(dx_iter *di, const char **ptr, int *len)
 extern void rules_code_unknown(rctx *r);
 extern void rules_modifiers(rctx *r);
 extern void rules_units(rctx *r);
+extern void rules_malformed_inputs(rctx *r);
 
 /* rules_codes.c */
 extern void rules_ndc_syntax(rctx *r);

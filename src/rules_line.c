@@ -198,10 +198,73 @@ rules_units(rctx *r)
 			MSG(m, "units %s are not valid; give the units of service billed, a number greater than zero", u);
 		}
 	}
-	if (!r->units_given && !r->table_free && r->have_line && r->is_drug)
+	if (!r->units_given && !in->units_malformed && !r->table_free && r->have_line && r->is_drug)
 	{
 		m = add(r, RULE_UNITS_MISSING, RULE_SEV_WARNING, SRC_UNITS);
 		if (m)
 			MSG(m, "no units on drug line %s; give the units of service billed", r->line.code);
+	}
+}
+
+/*
+ * Dates, units and days kept as text that cannot be read (legacy tables):
+ * the value counts as not given for every other rule, and the finding says
+ * so.  A malformed service date is reported here instead of
+ * SERVICE_DATE_MISSING, a malformed units text instead of UNITS_MISSING.
+ */
+#define SRC_LEGACY_DATE "dates as claim tables keep them: YYYY-MM-DD (ISO 8601), MM/DD/YYYY, YYYYMMDD (X12 837 DTP date format D8)"
+#define SRC_DAYS_SUPPLY "NCPDP days supply (field 405-D5): a whole number of days"
+#define LEGACY_DATE_FORMS "write it as YYYY-MM-DD, MM/DD/YYYY or YYYYMMDD, a day that exists"
+
+void
+rules_malformed_inputs(rctx *r)
+{
+	const rule_input *in = r->in;
+	char		q[QUOTE_CHARS + 8];
+	char	   *m;
+
+	if (in->service_date.malformed)
+	{
+		m = add(r, RULE_SERVICE_DATE_MALFORMED, RULE_SEV_ERROR, SRC_LEGACY_DATE);
+		if (m)
+		{
+			quote_value(q, sizeof(q), in->service_date.raw.ptr, in->service_date.raw.len);
+			MSG(m, "service date \"%s\" is not a date; %s (the line was checked as if it had no service date, so payer policy was not checked)",
+				q, LEGACY_DATE_FORMS);
+		}
+		if (r->stop)
+			return;
+	}
+	if (in->transplant_date.malformed)
+	{
+		m = add(r, RULE_TRANSPLANT_DATE_MALFORMED, RULE_SEV_WARNING, SRC_LEGACY_DATE);
+		if (m)
+		{
+			quote_value(q, sizeof(q), in->transplant_date.raw.ptr, in->transplant_date.raw.len);
+			MSG(m, "transplant date \"%s\" is not a date; %s (the line was checked as if it had no transplant date)",
+				q, LEGACY_DATE_FORMS);
+		}
+	}
+	if (in->units_malformed)
+	{
+		m = add(r, RULE_UNITS_MALFORMED, RULE_SEV_ERROR, SRC_UNITS);
+		if (m)
+		{
+			quote_value(q, sizeof(q), in->units_raw.ptr, in->units_raw.len);
+			MSG(m, "units \"%s\" are not a number; write the units of service as a decimal number, such as 2 or 1.5",
+				q);
+		}
+		if (r->stop)
+			return;
+	}
+	if (in->days_supply.malformed)
+	{
+		m = add(r, RULE_DAYS_SUPPLY_MALFORMED, RULE_SEV_ERROR, SRC_DAYS_SUPPLY);
+		if (m)
+		{
+			quote_value(q, sizeof(q), in->days_supply.raw.ptr, in->days_supply.raw.len);
+			MSG(m, "days supply \"%s\" is not a whole number; write the days as digits, such as 30",
+				q);
+		}
 	}
 }

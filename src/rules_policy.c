@@ -375,7 +375,9 @@ rules_noc(rctx *r, int pos)
 	}
 	if (in->service_date.isnull)
 	{
-		m = add(r, RULE_SERVICE_DATE_MISSING, RULE_SEV_WARNING, SRC_POLICY_DATES);
+		/* a malformed date text was reported as SERVICE_DATE_MALFORMED */
+		m = in->service_date.malformed ? NULL :
+			add(r, RULE_SERVICE_DATE_MISSING, RULE_SEV_WARNING, SRC_POLICY_DATES);
 		if (m)
 			MSG(m, "no date of service on this %s line, so payer policy was not checked; give the date of service",
 				r->line.code);

@@ -15,6 +15,10 @@
  *   j7599._cache_loads()                               cache loads in this session
  *   j7599._finding_mask(same arguments as validate)    bytea, the set of (rule, severity) found
  *   j7599._finding_bits()                              what each bit of the set means
+ *   j7599._row_findings("any", ...)                    validate() over a table's columns
+ *   j7599._finding_mask("any", ...)                    _finding_mask() over a table's columns
+ *   j7599.line_ok(line text, ...)                      line_ok, a malformed line false
+ *   j7599._legacy_date(text), _legacy_number(text)     a legacy text read as the rules read it
  *
  * Per call, validate and is_valid copy nothing: text arguments are read in
  * place (short headers included), the reference cache answers every lookup,
@@ -53,6 +57,11 @@ PG_FUNCTION_INFO_V1(j7599_finding_bits);
 PG_FUNCTION_INFO_V1(j7599_finding_set);
 PG_FUNCTION_INFO_V1(j7599_finding_set_text);
 PG_FUNCTION_INFO_V1(j7599_finding_set_bits);
+PG_FUNCTION_INFO_V1(j7599_row_findings);
+PG_FUNCTION_INFO_V1(j7599_finding_set_columns);
+PG_FUNCTION_INFO_V1(j7599_line_ok_text);
+PG_FUNCTION_INFO_V1(j7599_legacy_date);
+PG_FUNCTION_INFO_V1(j7599_legacy_number);
 
 /*
  * The arguments of validate, is_valid and _finding_mask are the claim inputs
@@ -67,14 +76,26 @@ PG_FUNCTION_INFO_V1(j7599_finding_set_bits);
  * server that has the library of a later version before ALTER EXTENSION
  * UPDATE) leaves the missing ones NULL.
  */
+#define HOW_VALUE	0			/* the line is a hcpcs_line, the rest typed */
+#define HOW_TEXT	1			/* the line is text, the rest typed */
+#define HOW_COLUMNS 2			/* "any" arguments: each read as its type */
+
+static void fill_columns(FunctionCallInfo fcinfo, rule_input *in);
+
 static void
-fill_input(FunctionCallInfo fcinfo, rule_input *in, bool text_line)
+fill_input(FunctionCallInfo fcinfo, rule_input *in, int how)
 {
 	int			nargs = PG_NARGS();
+	bool		text_line = how == HOW_TEXT;
 
 	if (nargs > N_ARGS)
 		elog(ERROR, "j7599: validation function called with %d arguments, expected at most %d",
 			 nargs, N_ARGS);
+	if (how == HOW_COLUMNS)
+	{
+		fill_columns(fcinfo, in);
+		return;
+	}
 	rules_input_init(in);
 #define ARG_NULL(i) ((i) >= nargs || PG_ARGISNULL(i))
 #define ARG_DATUM(i) ((i) < nargs ? PG_GETARG_DATUM(i) : (Datum) 0)
@@ -95,6 +116,53 @@ fill_input(FunctionCallInfo fcinfo, rule_input *in, bool text_line)
 #undef CLAIM_INPUT
 }
 
+/*
+ * The audits' reader of a registered table's columns: one "any" argument per
+ * claim input (argument i is the input RULE_FIELD_i), each read as its own
+ * type, as the enforcing trigger reads a column: dates, units and days may
+ * be text (legacy tables), and a text that cannot be read is a finding.
+ * The types are the call's, looked at per call (a catalog lookup only for
+ * domains and j7599's own types).
+ */
+static void
+fill_columns(FunctionCallInfo fcinfo, rule_input *in)
+{
+	Oid			line_type = InvalidOid;
+	Oid			ndc_type = InvalidOid;
+	bool		have_types = false;
+
+	if (PG_NARGS() != N_ARGS)
+		elog(ERROR, "j7599: column reader called with %d arguments, expected %d",
+			 PG_NARGS(), N_ARGS);
+	rules_input_init(in);
+	for (int i = 0; i < N_ARGS; i++)
+	{
+		Oid			typid = get_fn_expr_argtype(fcinfo->flinfo, i);
+		rule_col_kind k;
+
+		if (!OidIsValid(typid))
+			elog(ERROR, "j7599: cannot tell the type of argument %d", i + 1);
+		k = rules_col_kind_of(typid, line_type, ndc_type);
+		if (k == RULE_COL_NONE && !have_types)
+		{
+			rules_extension_types(&line_type, &ndc_type);
+			have_types = true;
+			k = rules_col_kind_of(typid, line_type, ndc_type);
+		}
+		if (!rules_col_fits((rule_field) i, k))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("argument %s of type %s cannot be read",
+							rules_field_name((rule_field) i), format_type_be(typid))));
+		if (k == RULE_COL_UNKNOWN && !PG_ARGISNULL(i))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("argument %s has no type", rules_field_name((rule_field) i)),
+					 errhint("Cast the value to its type.")));
+		rules_set_column(in, (rule_field) i, k, PG_GETARG_DATUM(i), PG_ARGISNULL(i));
+	}
+}
+
 /* ------------------------------------------------------------- validate */
 
 typedef struct validate_state
@@ -104,7 +172,7 @@ typedef struct validate_state
 } validate_state;
 
 static Datum
-validate_common(FunctionCallInfo fcinfo, bool text_line)
+validate_common(FunctionCallInfo fcinfo, int how)
 {
 	ReturnSetInfo *rsi = (ReturnSetInfo *) fcinfo->resultinfo;
 	FuncCallContext *funcctx;
@@ -124,7 +192,7 @@ validate_common(FunctionCallInfo fcinfo, bool text_line)
 		MemoryContext old;
 		int			i;
 
-		fill_input(fcinfo, &in, text_line);
+		fill_input(fcinfo, &in, how);
 		rules_run(&in, &out, 0);
 		if (out.count == 0)
 		{
@@ -175,13 +243,19 @@ validate_common(FunctionCallInfo fcinfo, bool text_line)
 Datum
 j7599_validate(PG_FUNCTION_ARGS)
 {
-	return validate_common(fcinfo, false);
+	return validate_common(fcinfo, HOW_VALUE);
 }
 
 Datum
 j7599_validate_text(PG_FUNCTION_ARGS)
 {
-	return validate_common(fcinfo, true);
+	return validate_common(fcinfo, HOW_TEXT);
+}
+
+Datum
+j7599_row_findings(PG_FUNCTION_ARGS)
+{
+	return validate_common(fcinfo, HOW_COLUMNS);
 }
 
 /* ------------------------------------------------------------- is_valid */
@@ -193,13 +267,13 @@ j7599_validate_text(PG_FUNCTION_ARGS)
 static rule_findings is_valid_out;
 
 static Datum
-is_valid_common(FunctionCallInfo fcinfo, bool text_line)
+is_valid_common(FunctionCallInfo fcinfo, int how)
 {
 	rule_input	in;
 
 	if (PG_ARGISNULL(ARG_LINE))
 		PG_RETURN_NULL();
-	fill_input(fcinfo, &in, text_line);
+	fill_input(fcinfo, &in, how);
 	rules_run(&in, &is_valid_out, RULES_NO_MESSAGES | RULES_STOP_AT_ERROR);
 	PG_RETURN_BOOL(is_valid_out.n_by_severity[RULE_SEV_ERROR] == 0);
 }
@@ -207,13 +281,13 @@ is_valid_common(FunctionCallInfo fcinfo, bool text_line)
 Datum
 j7599_is_valid(PG_FUNCTION_ARGS)
 {
-	return is_valid_common(fcinfo, false);
+	return is_valid_common(fcinfo, HOW_VALUE);
 }
 
 Datum
 j7599_is_valid_text(PG_FUNCTION_ARGS)
 {
-	return is_valid_common(fcinfo, true);
+	return is_valid_common(fcinfo, HOW_TEXT);
 }
 
 /* ---------------------------------------------------------- finding set */
@@ -232,7 +306,7 @@ j7599_is_valid_text(PG_FUNCTION_ARGS)
 #define SET_BYTES			((SET_BIT(RULE__COUNT, 0) + 7) / 8)
 
 static Datum
-finding_set_common(FunctionCallInfo fcinfo, bool text_line)
+finding_set_common(FunctionCallInfo fcinfo, int how)
 {
 	rule_input	in;
 	uint8		bits[SET_BYTES];
@@ -244,7 +318,7 @@ finding_set_common(FunctionCallInfo fcinfo, bool text_line)
 	/* a NULL line has no findings, as validate() returns no rows for it */
 	if (!PG_ARGISNULL(ARG_LINE))
 	{
-		fill_input(fcinfo, &in, text_line);
+		fill_input(fcinfo, &in, how);
 		rules_run(&in, &is_valid_out, RULES_NO_MESSAGES);
 		for (i = 0; i < is_valid_out.count; i++)
 		{
@@ -264,13 +338,19 @@ finding_set_common(FunctionCallInfo fcinfo, bool text_line)
 Datum
 j7599_finding_set(PG_FUNCTION_ARGS)
 {
-	return finding_set_common(fcinfo, false);
+	return finding_set_common(fcinfo, HOW_VALUE);
 }
 
 Datum
 j7599_finding_set_text(PG_FUNCTION_ARGS)
 {
-	return finding_set_common(fcinfo, true);
+	return finding_set_common(fcinfo, HOW_TEXT);
+}
+
+Datum
+j7599_finding_set_columns(PG_FUNCTION_ARGS)
+{
+	return finding_set_common(fcinfo, HOW_COLUMNS);
 }
 
 Datum
@@ -304,6 +384,34 @@ j7599_finding_set_bits(PG_FUNCTION_ARGS)
  */
 #define MASK_LESSER_OFFSET 32
 
+/*
+ * The rules of 1.0, in 1.0's order: bit i of the bigint mask is v10_rules[i],
+ * wherever later versions put their rules in the catalogue.
+ */
+static const rule_id v10_rules[] = {
+	RULE_LINE_MALFORMED, RULE_CODE_UNKNOWN, RULE_MODIFIER_UNKNOWN, RULE_MODIFIER_DUPLICATE,
+	RULE_MODIFIER_CONFLICT, RULE_MODIFIER_NOT_FOR_DRUG, RULE_MODIFIER_NEEDS_DOCUMENTATION,
+	RULE_UNITS_INVALID, RULE_UNITS_MISSING, RULE_NDC_MALFORMED, RULE_POS_UNKNOWN,
+	RULE_DX_MALFORMED, RULE_PAYER_MISSING, RULE_PAYER_UNKNOWN, RULE_SERVICE_DATE_MISSING,
+	RULE_POLICY_UNKNOWN, RULE_NARRATIVE_MISSING, RULE_NARRATIVE_INCOMPLETE,
+	RULE_NARRATIVE_TOO_LONG, RULE_NDC_MISSING, RULE_SPECIFIC_CODE_EXISTS,
+	RULE_UNITS_EXCEED_POLICY, RULE_DX_MISSING, RULE_DX_NOT_COVERED, RULE_POS_NOT_ALLOWED,
+	RULE_PRIOR_AUTH_MISSING, RULE_WASTE_MODIFIER_MISSING, RULE_SUPPLY_DAYS_EXCEEDED,
+	RULE_KX_WITHOUT_TRANSPLANT_DATE, RULE_KX_SUGGESTED
+};
+#define N_V10_RULES ((int) lengthof(v10_rules))
+StaticAssertDecl(lengthof(v10_rules) <= MASK_LESSER_OFFSET, "the 1.0 mask holds 32 rules");
+
+/* the 1.0 bit of a rule, -1 for a rule 1.0 did not have */
+static int
+v10_bit(rule_id r)
+{
+	for (int i = 0; i < N_V10_RULES; i++)
+		if (v10_rules[i] == r)
+			return i;
+	return -1;
+}
+
 static Datum
 finding_mask_common(FunctionCallInfo fcinfo, bool text_line)
 {
@@ -313,14 +421,16 @@ finding_mask_common(FunctionCallInfo fcinfo, bool text_line)
 
 	if (PG_ARGISNULL(ARG_LINE))
 		PG_RETURN_INT64(0);
-	fill_input(fcinfo, &in, text_line);
+	fill_input(fcinfo, &in, text_line ? HOW_TEXT : HOW_VALUE);
 	rules_run(&in, &is_valid_out, RULES_NO_MESSAGES);
 	for (i = 0; i < is_valid_out.count; i++)
 	{
 		const rule_finding *f = &is_valid_out.items[i];
 
-		if ((int) f->rule < MASK_LESSER_OFFSET)
-			mask |= UINT64CONST(1) << (f->rule + (f->severity == RULE_SEV_ERROR ? 0 : MASK_LESSER_OFFSET));
+		int			bit = v10_bit(f->rule);
+
+		if (bit >= 0)
+			mask |= UINT64CONST(1) << (bit + (f->severity == RULE_SEV_ERROR ? 0 : MASK_LESSER_OFFSET));
 	}
 	PG_RETURN_INT64((int64) mask);
 }
@@ -343,8 +453,10 @@ j7599_finding_bits(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsi = (ReturnSetInfo *) fcinfo->resultinfo;
 
 	InitMaterializedSRF(fcinfo, 0);
-	for (int r = 0; r < Min(RULE__COUNT, MASK_LESSER_OFFSET); r++)
+	for (int b = 0; b < N_V10_RULES; b++)
 	{
+		rule_id		r = v10_rules[b];
+
 		for (int lesser = 0; lesser <= 1; lesser++)
 		{
 			Datum		values[3];
@@ -352,9 +464,9 @@ j7599_finding_bits(PG_FUNCTION_ARGS)
 			const char *sev = "error";
 
 			if (lesser)
-				sev = strcmp(rules_info((rule_id) r)->severity, "info") == 0 ? "info" : "warning";
-			values[0] = Int32GetDatum(r + (lesser ? MASK_LESSER_OFFSET : 0));
-			values[1] = CStringGetTextDatum(rules_rule_name((rule_id) r));
+				sev = strcmp(rules_info(r)->severity, "info") == 0 ? "info" : "warning";
+			values[0] = Int32GetDatum(b + (lesser ? MASK_LESSER_OFFSET : 0));
+			values[1] = CStringGetTextDatum(rules_rule_name(r));
 			values[2] = CStringGetTextDatum(sev);
 			tuplestore_putvalues(rsi->setResult, rsi->setDesc, values, nulls);
 		}
@@ -380,6 +492,59 @@ j7599_line_ok(PG_FUNCTION_ARGS)
 	rules_set_text(&in.pos, PG_GETARG_DATUM(3), PG_ARGISNULL(3));
 	rules_add_dx(&in, PG_GETARG_DATUM(4), PG_ARGISNULL(4), true);
 	PG_RETURN_BOOL(rules_line_ok(&in));
+}
+
+/*
+ * line_ok(line text, ...): the line as text, for CHECK constraints on legacy
+ * text columns.  A line that is not valid hcpcs_line input is false (it is
+ * LINE_MALFORMED), never an error.
+ */
+Datum
+j7599_line_ok_text(PG_FUNCTION_ARGS)
+{
+	rule_input	in;
+
+	if (PG_NARGS() != 5)
+		elog(ERROR, "j7599: line_ok called with %d arguments, expected 5", PG_NARGS());
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	rules_input_init(&in);
+	rules_set_line_text(&in, PG_GETARG_DATUM(0), false);
+	rules_set_units_numeric(&in, PG_GETARG_DATUM(1), PG_ARGISNULL(1));
+	rules_set_ndc_text(&in, PG_GETARG_DATUM(2), PG_ARGISNULL(2));
+	rules_set_text(&in.pos, PG_GETARG_DATUM(3), PG_ARGISNULL(3));
+	rules_add_dx(&in, PG_GETARG_DATUM(4), PG_ARGISNULL(4), true);
+	PG_RETURN_BOOL(rules_line_ok(&in));
+}
+
+/*
+ * _legacy_date(text) / _legacy_number(text): a date or units text read as
+ * the rules read a registered text column; NULL when it is blank or cannot
+ * be read (never an error), for figures over legacy tables.
+ */
+Datum
+j7599_legacy_date(PG_FUNCTION_ARGS)
+{
+	rule_date	d;
+
+	rules_set_date_text(&d, PG_GETARG_DATUM(0), false);
+	if (d.isnull)
+		PG_RETURN_NULL();
+	PG_RETURN_DATEADT(d.value);
+}
+
+Datum
+j7599_legacy_number(PG_FUNCTION_ARGS)
+{
+	rule_input	in;
+
+	rules_input_init(&in);
+	rules_set_units_text(&in, PG_GETARG_DATUM(0), false);
+	if (in.units_kind == RULE_UNITS_INT)
+		PG_RETURN_NUMERIC(int64_to_numeric(in.units_int));
+	if (in.units_kind == RULE_UNITS_NUMERIC)
+		PG_RETURN_NUMERIC(in.units_numeric);
+	PG_RETURN_NULL();
 }
 
 /* ---------------------------------------------------- reference trigger */

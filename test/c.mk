@@ -24,13 +24,13 @@ REF_MODS ?= data/reference/hcpcs-modifiers-2020.csv
 FUZZ_SECONDS ?= 20
 FUZZ_MAX_LEN ?= 256
 FUZZ_FLAGS ?=
-PARSERS ?= line ndc icd10 x12
+PARSERS ?= line ndc icd10 x12 legacy
 
 CC_UNIT ?= $(if $(shell command -v clang 2>/dev/null),clang,gcc)
 CC_FUZZ ?= clang
 CC_CHECK ?= gcc
 
-SRCS := src/hcpcs_parse.c src/ndc_parse.c src/dx_pos_parse.c src/x12_parse.c src/util.c
+SRCS := src/hcpcs_parse.c src/ndc_parse.c src/dx_pos_parse.c src/x12_parse.c src/legacy_parse.c src/util.c
 HDRS := src/codes.h src/x12.h src/util.h
 
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

@@ -177,15 +177,26 @@ CREATE OR REPLACE FUNCTION j7599.enforce(tbl regclass, min_severity text DEFAULT
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    kind text;
 BEGIN
     PERFORM j7599._check_severity(min_severity);
     PERFORM j7599._require_owner(tbl, 'enforce it');
+    -- rows are refused as they are written: views and foreign tables are audited only
+    SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table' END
+    INTO kind FROM pg_class c WHERE c.oid = tbl;
+    IF kind IS NOT NULL THEN
+        RAISE EXCEPTION 'cannot enforce % because it is a %', tbl, kind
+            USING ERRCODE = 'wrong_object_type',
+                  DETAIL = 'Only a table or a partitioned table can refuse rows as they are written.',
+                  HINT = format('Enforce the table the rows are written to; check the %s with j7599.audit() or j7599.audit_summary().', kind);
+    END IF;
     PERFORM j7599._refuse_if_enforced_by_parent(tbl);
     PERFORM j7599._install_trigger(tbl, min_severity);
 END
 $$;
 COMMENT ON FUNCTION j7599.enforce(regclass, text) IS
-'Refuses rows of a registered table that have a finding at or above min_severity (23514), by an AFTER INSERT OR UPDATE row trigger that sees the row as stored; covers every partition and inheritance child, present and future. Owner only (42501)';
+'Refuses rows of a registered table that have a finding at or above min_severity (23514), by an AFTER INSERT OR UPDATE row trigger that sees the row as stored; covers every partition and inheritance child, present and future. Owner only (42501); a view, materialized view or foreign table gives 42809';
 
 CREATE OR REPLACE FUNCTION j7599.unenforce(tbl regclass) RETURNS void
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE

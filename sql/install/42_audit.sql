@@ -15,6 +15,9 @@ COMMENT ON FUNCTION j7599._finding_bits() IS
 'Internal: the (rule, severity) of each bit of the set _finding_mask() returns, one row per rule and severity';
 
 -- jsonb of the primary key columns (alias t), or of the ctid without one.
+-- A view or a foreign table has neither: its row is named by all its
+-- columns (to_jsonb of the row), which finds it again whatever order the
+-- rows come in.  A materialized view is named by its ctid, as a table.
 -- Where rows of several tables meet, the table too: the partitions of a
 -- partitioned table without a primary key (a partitioned table's primary key
 -- is unique over all its partitions), and a table with plain-inheritance
@@ -30,18 +33,19 @@ BEGIN ATOMIC
         JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
         WHERE i.indrelid = tbl AND i.indisprimary
     )
-    SELECT 'jsonb_build_object('
+    SELECT CASE WHEN c.relkind IN ('v', 'f') THEN 'to_jsonb(t)' ELSE
+           'jsonb_build_object('
            || concat_ws(', ',
                         CASE WHEN (c.relkind = 'p' AND pk.cols IS NULL)
                                   OR (c.relkind <> 'p' AND EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhparent = tbl))
                              THEN '''tableoid'', t.tableoid::regclass::text' END,
                         coalesce(pk.cols, '''ctid'', t.ctid::text'))
-           || ')'
+           || ')' END
     FROM pg_class c, pk
     WHERE c.oid = tbl;
 END;
 COMMENT ON FUNCTION j7599._row_key(regclass) IS
-'Internal: the expression giving a row''s key as jsonb: its primary key columns, else its ctid; with the table where rows of several tables meet';
+'Internal: the expression giving a row''s key as jsonb: its primary key columns, else its ctid; with the table where rows of several tables meet; the whole row for a view or a foreign table';
 
 -- The slices an audit with progress reports reads: ctid ranges of each leaf.
 CREATE OR REPLACE FUNCTION j7599._audit_slices(tbl regclass, pieces integer,
@@ -71,6 +75,15 @@ AS $$
 $$;
 COMMENT ON FUNCTION j7599._audit_slices(regclass, integer) IS
 'Internal: ctid block ranges over a table, its partitions and its inheritance children, for an audit that reports progress';
+
+-- Can the audit be read in ctid slices, with progress reports?  Tables and
+-- partitioned tables; not views, materialized views or foreign tables.
+CREATE OR REPLACE FUNCTION j7599._audit_sliced(tbl regclass) RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+RETURN (SELECT c.relkind IN ('r', 'p') FROM pg_class c WHERE c.oid = tbl);
+COMMENT ON FUNCTION j7599._audit_sliced(regclass) IS
+'Internal: whether an audit reads the relation in ctid slices (tables and partitioned tables), which progress reports need';
 
 -- Is progress reporting on?  (SET j7599.audit_progress = on; unset, RESET or
 -- empty means off.)
@@ -128,8 +141,9 @@ DECLARE
 BEGIN
     -- every piece is quoted where it is made; nothing is re-formatted here
     head := 'SELECT ' || j7599._row_key(tbl) || ', f.rule, f.severity, f.field, f.message, f.source FROM ';
-    tail := ' AS t CROSS JOIN LATERAL j7599.validate(' || args || ') AS f';
-    IF NOT j7599._audit_progress_on() THEN
+    tail := ' AS t CROSS JOIN LATERAL j7599._row_findings(' || args || ') AS f';
+    -- a view, materialized view or foreign table is read in one query, without progress
+    IF NOT j7599._audit_progress_on() OR NOT j7599._audit_sliced(tbl) THEN
         RETURN QUERY EXECUTE head || tbl::text || tail;
         RETURN;
     END IF;
@@ -145,7 +159,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION j7599.audit(regclass) IS
-'Every finding of every row of a registered table, the row named by its primary key (or ctid) as jsonb. Runs as the caller; takes only the lock of a SELECT; reads the table as of one snapshot';
+'Every finding of every row of a registered table, view or foreign table, the row named by its primary key (or ctid; a view''s or foreign table''s by the whole row) as jsonb. Runs as the caller; takes only the lock of a SELECT; reads the table as of one snapshot';
 
 CREATE OR REPLACE FUNCTION j7599.audit_summary(tbl regclass)
 RETURNS TABLE(rule text, severity text, rows_violated bigint, rows_checked bigint, pct_violated numeric)
@@ -169,7 +183,7 @@ DECLARE
 BEGIN
     -- one C call per row; rows are grouped by the set of findings they carry
     head := 'SELECT j7599._finding_mask(' || j7599._call_args(tbl) || ') AS mask, count(*) AS n FROM ';
-    IF NOT j7599._audit_progress_on() THEN
+    IF NOT j7599._audit_progress_on() OR NOT j7599._audit_sliced(tbl) THEN
         -- one query, free to use parallel workers
         RETURN QUERY EXECUTE
             'WITH m AS MATERIALIZED (' || head || tbl::text || ' AS t GROUP BY 1), '

@@ -486,7 +486,7 @@ END
 $$;
 SELECT pg_temp.retype('dos', 'timestamp', 'date');
 SELECT pg_temp.retype('tx', 'timestamptz', 'date');
-SELECT pg_temp.retype('units', 'text', 'numeric');
+SELECT pg_temp.retype('units', 'money', 'numeric');
 SELECT pg_temp.retype('units', 'real', 'numeric');
 SELECT pg_temp.retype('days', 'bigint', 'integer');
 SELECT pg_temp.retype('days', 'numeric', 'integer');

@@ -132,8 +132,8 @@ SELECT throws_ok($$SELECT j7599.register('claims', line => 'line', payer => 'nm'
                  'register: payer in a name column is 42804');
 SELECT throws_ok($$SELECT j7599.register('claims', line => 'line', service_date => 'ts')$$, '42804', NULL,
                  'register: service_date in a timestamp column is 42804');
-SELECT throws_ok($$SELECT j7599.register('claims', line => 'line', units => 'other')$$, '42804', NULL,
-                 'register: units in a text column is 42804');
+SELECT throws_ok($$SELECT j7599.register('claims', line => 'line', units => 'ts')$$, '42804', NULL,
+                 'register: units in a timestamp column is 42804');
 SELECT throws_ok($$SELECT j7599.register('claims', line => 'line', ndc => 'n')$$, '42804', NULL,
                  'register: ndc in an integer column is 42804');
 SELECT throws_ok($$SELECT j7599.register('claims', line => 'line', pos => 'n')$$, '42804', NULL,
@@ -146,18 +146,19 @@ SELECT throws_ok($$SELECT j7599.register('claims', line => 'line', prior_auth =>
                  'register: prior_auth in an integer column is 42804');
 SELECT throws_ok($$SELECT j7599.register('claims', line => 'line', days_supply => 'units')$$, '42804', NULL,
                  'register: days_supply in a numeric column is 42804');
-SELECT throws_ok($$SELECT j7599.register('claims', line => 'line', transplant_date => 'other')$$, '42804', NULL,
-                 'register: transplant_date in a text column is 42804');
-SELECT is(pg_temp.attempt($$SELECT j7599.register('claims', line => 'line', units => 'other')$$) ->> 'detail',
-          'The argument units needs a column of type numeric, smallint, integer or bigint.',
+SELECT throws_ok($$SELECT j7599.register('claims', line => 'line', transplant_date => 'n')$$, '42804', NULL,
+                 'register: transplant_date in an integer column is 42804');
+SELECT is(pg_temp.attempt($$SELECT j7599.register('claims', line => 'line', units => 'ts')$$) ->> 'detail',
+          'The argument units needs a column of type numeric, smallint, integer, bigint, or text holding a decimal number.',
           'register: the 42804 detail says which type the argument needs');
 
-SELECT throws_ok($$SELECT j7599.register('claims_view', line => 'line')$$, '42809', NULL,
-                 'register: a view is 42809');
+SELECT lives_ok($$SELECT j7599.register('claims_view', line => 'line')$$,
+                'register: a view is registered (audited, not enforced: test/pgtap/legacy.sql)');
 SELECT throws_ok($$SELECT j7599.register('claims_seq', line => 'last_value')$$, '42809', NULL,
                  'register: a sequence is 42809');
-SELECT throws_ok($$SELECT j7599.register('claims_mv', line => 'line')$$, '42809', NULL,
-                 'register: a materialized view is 42809');
+SELECT lives_ok($$SELECT j7599.register('claims_mv', line => 'line')$$,
+                'register: a materialized view is registered (audited, not enforced)');
+SELECT j7599.unregister('claims_view'), j7599.unregister('claims_mv');
 SELECT throws_ok($$SELECT j7599.register('claims_pkey', line => 'id')$$, '42809', NULL,
                  'register: an index is 42809');
 

@@ -55,11 +55,14 @@ SELECT is((SELECT count(*)::int FROM vfun WHERE name = 'is_valid' AND NOT proret
 SELECT is((SELECT array_agg(line_type ORDER BY line_type) FROM vfun WHERE name = 'validate'),
           '{j7599.hcpcs_line,text}'::text[], 'line is hcpcs_line or text');
 
-SELECT is((SELECT proargnames::text[] FROM pg_proc WHERE oid = 'j7599.line_ok'::regproc),
-          '{line,units,ndc,pos,dx}'::text[], 'line_ok argument names');
-SELECT is((SELECT provolatile::text || proparallel::text || proisstrict::text || pronargdefaults::text
-             FROM pg_proc WHERE oid = 'j7599.line_ok'::regproc),
-          'isfalse4', 'line_ok is IMMUTABLE, PARALLEL SAFE, not STRICT, its non-line arguments default to NULL');
+SELECT is(ARRAY(SELECT DISTINCT proargnames::text FROM pg_proc
+                WHERE proname = 'line_ok' AND pronamespace = 'j7599'::regnamespace),
+          ARRAY['{line,units,ndc,pos,dx}'], 'line_ok argument names (both overloads)');
+SELECT is(ARRAY(SELECT format_type(proargtypes[0], NULL) || ' ' || provolatile::text || proparallel::text
+                       || proisstrict::text || pronargdefaults::text
+                FROM pg_proc WHERE proname = 'line_ok' AND pronamespace = 'j7599'::regnamespace ORDER BY 1),
+          ARRAY['j7599.hcpcs_line isfalse4', 'text isfalse4'],
+          'line_ok (hcpcs_line and text lines) is IMMUTABLE, PARALLEL SAFE, not STRICT, its non-line arguments default to NULL');
 
 SELECT is((SELECT count(*)::int FROM pg_proc p
             WHERE p.pronamespace = 'j7599'::regnamespace

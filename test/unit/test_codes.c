@@ -1634,6 +1634,132 @@ test_reference_modifiers(const char *path)
 	   path, count, bad);
 }
 
+/* ------------------------------------------------------ legacy values */
+
+static legacy_verdict
+date_of(const char *text, int *y, int *m, int *d)
+{
+	size_t		n = strlen(text);
+	char	   *buf = malloc(n ? n : 1);
+	legacy_verdict v;
+
+	memcpy(buf, text, n);
+	v = legacy_parse_date(buf, n, y, m, d);
+	free(buf);
+	return v;
+}
+
+static legacy_verdict
+number_of(const char *text, bool whole, bool *is_int, int64_t *value)
+{
+	size_t		n = strlen(text);
+	char	   *buf = malloc(n ? n : 1);
+	size_t		start,
+				nlen;
+	legacy_verdict v;
+
+	memcpy(buf, text, n);
+	v = legacy_parse_number(buf, n, whole, &start, &nlen, is_int, value);
+	free(buf);
+	return v;
+}
+
+static void
+test_legacy_values(void)
+{
+	static const struct
+	{
+		const char *text;
+		legacy_verdict v;
+		int			y, m, d;
+	}			dates[] = {
+		{"2024-01-15", LEGACY_OK, 2024, 1, 15},
+		{" 2024-1-5\t", LEGACY_OK, 2024, 1, 5},
+		{"01/15/2024", LEGACY_OK, 2024, 1, 15},
+		{"1/5/2024", LEGACY_OK, 2024, 1, 5},
+		{"20240115", LEGACY_OK, 2024, 1, 15},
+		{"2024-02-29", LEGACY_OK, 2024, 2, 29},
+		{"20000229", LEGACY_OK, 2000, 2, 29},
+		{"", LEGACY_BLANK, 0, 0, 0},
+		{"   ", LEGACY_BLANK, 0, 0, 0},
+		{"2024-02-30", LEGACY_MALFORMED, 0, 0, 0},
+		{"2023-02-29", LEGACY_MALFORMED, 0, 0, 0},
+		{"19000229", LEGACY_MALFORMED, 0, 0, 0},
+		{"2024-13-01", LEGACY_MALFORMED, 0, 0, 0},
+		{"2024-04-31", LEGACY_MALFORMED, 0, 0, 0},
+		{"0000-01-01", LEGACY_MALFORMED, 0, 0, 0},
+		{"13/01/2024", LEGACY_MALFORMED, 0, 0, 0},
+		{"15.01.2024", LEGACY_MALFORMED, 0, 0, 0},
+		{"2024/01/15", LEGACY_MALFORMED, 0, 0, 0},
+		{"01/15/24", LEGACY_MALFORMED, 0, 0, 0},
+		{"2024-01-15x", LEGACY_MALFORMED, 0, 0, 0},
+		{"2024-01-", LEGACY_MALFORMED, 0, 0, 0},
+		{"2024-", LEGACY_MALFORMED, 0, 0, 0},
+		{"1/", LEGACY_MALFORMED, 0, 0, 0},
+		{"2024011", LEGACY_MALFORMED, 0, 0, 0},
+		{"202401150", LEGACY_MALFORMED, 0, 0, 0},
+		{"2024-001-15", LEGACY_MALFORMED, 0, 0, 0},
+		{"Jan 15 2024", LEGACY_MALFORMED, 0, 0, 0},
+		{"2024-01-15 10:00", LEGACY_MALFORMED, 0, 0, 0},
+	};
+	static const struct
+	{
+		const char *text;
+		bool		whole;
+		legacy_verdict v;
+		bool		is_int;
+		int64_t		value;
+	}			numbers[] = {
+		{"2", false, LEGACY_OK, true, 2},
+		{" 12 ", false, LEGACY_OK, true, 12},
+		{"1.5", false, LEGACY_OK, false, 0},
+		{".5", false, LEGACY_OK, false, 0},
+		{"5.", false, LEGACY_OK, true, 5},
+		{"30.00", true, LEGACY_OK, true, 30},
+		{"-3", false, LEGACY_OK, true, -3},
+		{"+4", false, LEGACY_OK, true, 4},
+		{"007", true, LEGACY_OK, true, 7},
+		{"0", true, LEGACY_OK, true, 0},
+		{"123456789012345678", true, LEGACY_OK, true, 123456789012345678},
+		{"1234567890123456789", false, LEGACY_OK, false, 0},
+		{"1234567890123456789", true, LEGACY_MALFORMED, false, 0},
+		{"30.5", true, LEGACY_MALFORMED, false, 0},
+		{"", false, LEGACY_BLANK, false, 0},
+		{" \t", true, LEGACY_BLANK, false, 0},
+		{"abc", false, LEGACY_MALFORMED, false, 0},
+		{"1e3", false, LEGACY_MALFORMED, false, 0},
+		{"1,5", false, LEGACY_MALFORMED, false, 0},
+		{".", false, LEGACY_MALFORMED, false, 0},
+		{"-", false, LEGACY_MALFORMED, false, 0},
+		{"1 2", false, LEGACY_MALFORMED, false, 0},
+		{"2 units", false, LEGACY_MALFORMED, false, 0},
+		{"NaN", false, LEGACY_MALFORMED, false, 0},
+	};
+
+	for (size_t i = 0; i < sizeof(dates) / sizeof(dates[0]); i++)
+	{
+		int			y = -1,
+					m = -1,
+					d = -1;
+		legacy_verdict v = date_of(dates[i].text, &y, &m, &d);
+
+		ok(v == dates[i].v &&
+		   (v != LEGACY_OK || (y == dates[i].y && m == dates[i].m && d == dates[i].d)),
+		   "legacy date \"%s\": verdict %d (%d-%d-%d)", dates[i].text, (int) v, y, m, d);
+	}
+	for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++)
+	{
+		bool		is_int = false;
+		int64_t		value = -1;
+		legacy_verdict v = number_of(numbers[i].text, numbers[i].whole, &is_int, &value);
+
+		ok(v == numbers[i].v && (v != LEGACY_OK || (is_int == numbers[i].is_int &&
+												   (!is_int || value == numbers[i].value))),
+		   "legacy number \"%s\"%s: verdict %d", numbers[i].text,
+		   numbers[i].whole ? " (whole)" : "", (int) v);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1654,6 +1780,7 @@ main(int argc, char **argv)
 	test_ndc_random();
 	test_icd10();
 	test_icd10_random();
+	test_legacy_values();
 
 	if (argc > 1)
 		test_reference_codes(argv[1]);
