@@ -107,7 +107,7 @@ $$;
 
 -- BEFORE INSERT on ndc_code: the key holds an ndc, whose = is the
 -- extension's operator (reference_row_inserted compares with the bare =).
-CREATE FUNCTION j7599.ndc_code_inserted() RETURNS trigger
+CREATE FUNCTION j7599.crosswalk_row_inserted() RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -163,7 +163,7 @@ CREATE TRIGGER reference_row_inserted BEFORE INSERT ON j7599.payer_alias
 CREATE TRIGGER reference_row_inserted BEFORE INSERT ON j7599.policy
     FOR EACH ROW EXECUTE FUNCTION j7599.reference_row_inserted('policy_id');
 CREATE TRIGGER reference_row_inserted BEFORE INSERT ON j7599.ndc_code
-    FOR EACH ROW EXECUTE FUNCTION j7599.ndc_code_inserted();
+    FOR EACH ROW EXECUTE FUNCTION j7599.crosswalk_row_inserted();
 
 -- Everyone reads; only the owner writes.  Reading needs the schema too.
 GRANT USAGE ON SCHEMA j7599 TO PUBLIC;
@@ -180,7 +180,8 @@ REVOKE ALL ON FUNCTION j7599.load_hcpcs_codes(regclass, text, text, date, boolea
                        j7599._empty_staging_check(regclass, bigint),
                        j7599._mass_close_check(text, text, bigint, bigint, date, boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION j7599.load_modifiers(regclass, text, date, boolean),
-                       j7599.load_ndc_crosswalk(regclass, text, daterange, boolean) FROM PUBLIC;
+                       j7599.load_ndc_crosswalk(regclass, text, daterange, boolean),
+                       j7599._crosswalk_ndc(text) FROM PUBLIC;
 
 -- ---------------------------------------------------------------------------
 -- Comments
@@ -342,7 +343,7 @@ COMMENT ON FUNCTION j7599.load_ndc_crosswalk(regclass, text, daterange, boolean)
 'on the first day or the day before unless allow_mass_close is true. Returns the counts';
 COMMENT ON FUNCTION j7599._crosswalk_ndc(text) IS
 'Internal: true when a value of the crosswalk''s NDC column is an NDC (5-4-2 with hyphens, accepted by the ndc type), false for an alternate id';
-COMMENT ON FUNCTION j7599.ndc_code_inserted() IS
+COMMENT ON FUNCTION j7599.crosswalk_row_inserted() IS
 'Trigger: an inserted crosswalk row is a user row; one with the NDC, code and range of a still-shipped row replaces that row';
 COMMENT ON FUNCTION j7599._empty_staging_check(regclass, bigint) IS
 'Internal: raises 22023 when a loader''s staging table holds no code (used by the loaders)';

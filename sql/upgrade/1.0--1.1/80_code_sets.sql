@@ -8106,11 +8106,11 @@ SELECT v.drug, v.code, v.name_kind, v.route, v.source, v.confidence, true, v.val
     ('simulect', 'J0480', 'brand', 'parenteral', 'CMS HCPCS Level II 2020: J0480 "Injection, basiliximab, 20 mg"; brand of the generic in common use (prescribing information); not checked against a project source: basiliximab', 'assumed', '(,)', 'injection'),
     ('sirolimus', 'J7520', 'generic', 'oral', 'CMS HCPCS Level II 2020: J7520 "Sirolimus, oral, 1 mg"; billing-facts §3.1, CONFIRMED', 'confirmed', '(,)', 'oral'),
     ('solu-medrol', 'J2919', 'brand', 'parenteral', 'CMS ASP payment-limit file October 2025: J2919 "Inj, methylpred sod succ 5mg"; the CMS ASP NDC-HCPCS crosswalk October 2025, as republished in github.com/crowbarmassage/340b-optimizer-v2 (data/sample/asp_crosswalk.csv) bills Solu-Medrol as J2919', 'confirmed', '(,)', 'injection'),
-    ('tacrolimus', 'J7503', 'generic', 'oral', 'CMS HCPCS Level II 2020: J7503 "Tacrolimus, extended release, (envarsus xr), oral, 0.25 mg"; billing-facts §3.1, CONFIRMED; granules for oral suspension J7521 (billing-facts addendum 2 §A)', 'confirmed', '(,)', 'oral'),
-    ('tacrolimus', 'J7507', 'generic', 'oral', 'CMS HCPCS Level II 2020: J7507 "Tacrolimus, immediate release, oral, 1 mg"; billing-facts §3.1, CONFIRMED; granules for oral suspension J7521 (billing-facts addendum 2 §A)', 'confirmed', '(,)', 'oral'),
-    ('tacrolimus', 'J7508', 'generic', 'oral', 'CMS HCPCS Level II 2020: J7508 "Tacrolimus, extended release, (astagraf xl), oral, 0.1 mg"; billing-facts §3.1, CONFIRMED; granules for oral suspension J7521 (billing-facts addendum 2 §A)', 'confirmed', '(,)', 'oral'),
-    ('tacrolimus', 'J7521', 'generic', 'oral', 'CMS ASP payment-limit file October 2025: J7521 "Tacrolim granules oral susp"; billing-facts §3.1, CONFIRMED; granules for oral suspension J7521 (billing-facts addendum 2 §A)', 'confirmed', '(,)', 'granules'),
-    ('tacrolimus', 'J7525', 'generic', 'parenteral', 'CMS HCPCS Level II 2020: J7525 "Tacrolimus, parenteral, 5 mg"; billing-facts §3.1, CONFIRMED; granules for oral suspension J7521 (billing-facts addendum 2 §A)', 'confirmed', '(,)', 'injection'),
+    ('tacrolimus', 'J7503', 'generic', 'oral', 'CMS HCPCS Level II 2020: J7503 "Tacrolimus, extended release, (envarsus xr), oral, 0.25 mg"; billing-facts §3.1, CONFIRMED', 'confirmed', '(,)', 'oral'),
+    ('tacrolimus', 'J7507', 'generic', 'oral', 'CMS HCPCS Level II 2020: J7507 "Tacrolimus, immediate release, oral, 1 mg"; billing-facts §3.1, CONFIRMED', 'confirmed', '(,)', 'oral'),
+    ('tacrolimus', 'J7508', 'generic', 'oral', 'CMS HCPCS Level II 2020: J7508 "Tacrolimus, extended release, (astagraf xl), oral, 0.1 mg"; billing-facts §3.1, CONFIRMED', 'confirmed', '(,)', 'oral'),
+    ('tacrolimus', 'J7525', 'generic', 'parenteral', 'CMS HCPCS Level II 2020: J7525 "Tacrolimus, parenteral, 5 mg"; billing-facts §3.1, CONFIRMED', 'confirmed', '(,)', 'injection'),
+    ('tacrolimus granules', 'J7521', 'generic', 'oral', 'CMS ASP payment-limit file October 2025: J7521 "Tacrolim granules oral susp"; granules for oral suspension; the CMS ASP NDC-HCPCS crosswalk October 2025, as republished in github.com/crowbarmassage/340b-optimizer-v2 (data/sample/asp_crosswalk.csv) bills Prograf Granules as J7521', 'confirmed', '(,)', 'granules'),
     ('thymoglobulin', 'J7511', 'brand', 'parenteral', 'CMS HCPCS Level II 2020: J7511 "Lymphocyte immune globulin, antithymocyte globulin, rabbit, parenteral, 25 mg"; brand of the generic in common use (prescribing information); not checked against a project source: antithymocyte globulin (rabbit)', 'assumed', '(,)', 'injection'),
     ('zenapax', 'J7513', 'brand', 'parenteral', 'CMS HCPCS Level II 2020: J7513 "Daclizumab, parenteral, 25 mg"; brand of the generic in common use (prescribing information); not checked against a project source: daclizumab; J7513 deletion UNCONFIRMED', 'assumed', '(,)', 'injection'),
     ('zortress', 'J7527', 'brand', 'oral', 'CMS HCPCS Level II 2020: J7527 "Everolimus, oral, 0.25 mg"; Noridian JD DME retired article "Everolimus (Zortress)" (billing-facts sources)', 'confirmed', '(,)', 'oral')
@@ -15373,7 +15373,7 @@ SELECT pg_catalog.pg_extension_config_dump('j7599.ndc_code', 'WHERE NOT shipped'
 
 -- BEFORE INSERT on ndc_code: the key holds an ndc, whose = is the
 -- extension's operator (reference_row_inserted compares with the bare =).
-CREATE FUNCTION j7599.ndc_code_inserted() RETURNS trigger
+CREATE FUNCTION j7599.crosswalk_row_inserted() RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -15396,7 +15396,7 @@ $$;
 CREATE TRIGGER reference_row_updated BEFORE UPDATE ON j7599.ndc_code
     FOR EACH ROW EXECUTE FUNCTION j7599.reference_row_updated();
 CREATE TRIGGER reference_row_inserted BEFORE INSERT ON j7599.ndc_code
-    FOR EACH ROW EXECUTE FUNCTION j7599.ndc_code_inserted();
+    FOR EACH ROW EXECUTE FUNCTION j7599.crosswalk_row_inserted();
 CREATE TRIGGER reference_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON j7599.ndc_code
     FOR EACH STATEMENT EXECUTE FUNCTION j7599._reference_changed();
 CREATE TRIGGER reference_row_changed AFTER INSERT OR UPDATE OR DELETE ON j7599.ndc_code
@@ -15406,7 +15406,8 @@ ALTER TABLE j7599.ndc_code ENABLE ALWAYS TRIGGER reference_changed, ENABLE REPLI
 REVOKE ALL ON TABLE j7599.ndc_code FROM PUBLIC;
 GRANT SELECT ON TABLE j7599.ndc_code TO PUBLIC;
 REVOKE ALL ON FUNCTION j7599.load_modifiers(regclass, text, date, boolean),
-                       j7599.load_ndc_crosswalk(regclass, text, daterange, boolean) FROM PUBLIC;
+                       j7599.load_ndc_crosswalk(regclass, text, daterange, boolean),
+                       j7599._crosswalk_ndc(text) FROM PUBLIC;
 
 COMMENT ON TABLE j7599.hcpcs_code IS
 'HCPCS Level II codes with descriptors, NOC flag, validity and replacement. Shipped: the 6,710 codes of the CMS 2020 '
@@ -15451,5 +15452,5 @@ COMMENT ON FUNCTION j7599.load_ndc_crosswalk(regclass, text, daterange, boolean)
 'on the first day or the day before unless allow_mass_close is true. Returns the counts';
 COMMENT ON FUNCTION j7599._crosswalk_ndc(text) IS
 'Internal: true when a value of the crosswalk''s NDC column is an NDC (5-4-2 with hyphens, accepted by the ndc type), false for an alternate id';
-COMMENT ON FUNCTION j7599.ndc_code_inserted() IS
+COMMENT ON FUNCTION j7599.crosswalk_row_inserted() IS
 'Trigger: an inserted crosswalk row is a user row; one with the NDC, code and range of a still-shipped row replaces that row';
