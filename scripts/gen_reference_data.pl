@@ -10,6 +10,12 @@
 #   hcpcs-level2-2020.csv      code,long_description,short_description
 #   hcpcs-modifiers-2020.csv   modifier,long_description,short_description
 #   place-of-service.csv       code,name,effective_from,source_confidence
+#   cms-asp-pricing-2025q4.csv hcpcs,short_description,hcpcs_dosage
+#   cms-asp-ndc-hcpcs-2025q4.csv hcpcs,ndc2,drug_name,hcpcs_dosage
+#
+# It also writes the generated section of the 1.0 -> 1.1 upgrade part
+# (sql/upgrade/1.0--1.1/80_code_sets.sql, between the GENERATED markers): the
+# same rows, into temporary tables the upgrade compares the shipped rows with.
 # Everything else shipped by 21_reference_data.sql (NOC flags, modifier
 # categories, CPT and post-2020 modifiers, modifier conflicts, drug names) is
 # defined below, each with the source it comes from (docs: billing-facts of the
@@ -25,6 +31,7 @@ use File::Basename qw(dirname);
 my $root = abs_path(dirname(abs_path(__FILE__)) . '/..');
 my $refdir = "$root/data/reference";
 my $outfile = "$root/sql/install/21_reference_data.sql";
+my $upgfile = "$root/sql/upgrade/1.0--1.1/80_code_sets.sql";
 my $mode = $ARGV[0] // '';
 die "usage: $0 [--check|--stdout]\n" if $mode ne '' && $mode ne '--check' && $mode ne '--stdout';
 
@@ -112,6 +119,61 @@ my @noc = qw(J3490 J3590 J3591 J7199 J7599 J7699 J7799 J7999 J8498 J8499 J8597 J
 for my $n (@noc) { die "NOC code $n is not in the 2020 file\n" unless $code{$n}; }
 my %noc = map { $_ => 1 } @noc;
 
+# Per-code overrides of the 2020 defaults: valid, code_set_version, source,
+# replaced_by, confidence (undef: the default).
+my %hx;
+my $SRC_ASP = 'CMS ASP payment-limit file October 2025, as republished in github.com/crowbarmassage/340b-optimizer-v2 '
+            . '(data/sample/asp_pricing.csv)';
+my $SRC_XWALK = 'CMS ASP NDC-HCPCS crosswalk October 2025, as republished in github.com/crowbarmassage/340b-optimizer-v2 '
+              . '(data/sample/asp_crosswalk.csv)';
+my $MEDB = 'CMS ASP payment-limit files 2024Q1-2026Q4 as copied in github.com/EszopiCoder/MedBCalc (Data/)';
+
+# Codes CMS priced in October 2025 that the 2020 file lacks: in force on
+# 2025-10-01; when they started is not known, so the range stays open.
+my @asp = read_csv("$refdir/cms-asp-pricing-2025q4.csv", qw(hcpcs short_description hcpcs_dosage));
+my %asp;
+my $n_asp_new = 0;
+for my $a (@asp) {
+	$asp{$a->{hcpcs}} = $a;
+	next unless $a->{hcpcs} =~ /^[A-Z][0-9]{4}$/;    # CPT codes (90371, ...) are not Level II
+	next if $code{$a->{hcpcs}};
+	die "empty descriptor for $a->{hcpcs}\n" if $a->{short_description} eq '';
+	$code{$a->{hcpcs}} = { code => $a->{hcpcs}, long_description => $a->{short_description},
+	                       short_description => $a->{short_description} };
+	$hx{$a->{hcpcs}} = { version => '2025-10',
+		source => "$SRC_ASP: short descriptor, HCPCS dosage $a->{hcpcs_dosage}; in force by 2025-10-01 "
+		        . '(its start date is not known, so the range is open to the past); the long descriptor is not '
+		        . 'in that file, the short one stands for it' };
+	$n_asp_new++;
+}
+my $n_asp_cpt = grep { $_->{hcpcs} !~ /^[A-Z][0-9]{4}$/ } @asp;
+
+# Codes of billing-facts addendum 2 §A not in the October 2025 file.
+for my $c (['J7528', 'Mycophenolate mofetil, oral suspension (descriptor as summarised in the research notes; CMS wording not read)',
+            'Mycophenolate mofetil oral susp', '2025Q1'],
+           ['J7514', 'Mycophenolate, oral suspension (Myhibbin) (descriptor as summarised in the research notes; CMS wording not read)',
+            'Mycophenolate oral susp', '2025Q3']) {
+	my ($cd, $long, $short, $q) = @$c;
+	die "$cd is already known\n" if $code{$cd};
+	$code{$cd} = { code => $cd, long_description => $long, short_description => $short };
+	$hx{$cd} = { version => $q, confidence => 'secondary',
+		source => "$MEDB: listed from $q at the latest, an upper bound of its start; not in the October 2025 "
+		        . 'payment-limit file used here (billing-facts addendum 2 §A, SECONDARY)' };
+}
+$hx{J7521}{source} = ($hx{J7521}{source} // die "J7521 is not in the ASP file\n")
+	. "; $MEDB: listed from 2024Q1 at the latest, an upper bound of its start (billing-facts addendum 2 §A, SECONDARY)";
+$hx{J7506} = { valid => '(,2016-01-01)', replaced_by => 'J7512', confidence => 'secondary',
+	source => "$SRC_HCPCS; deleted 2016-01-01 and replaced by J7512 (prednisone, immediate or delayed release, 1 mg): the "
+	        . 'CMS ASP payment files of 2024-2026 list J7512 and never J7506 (billing-facts addendum 2 §A, SECONDARY)' };
+for my $cd (qw(J1020 J1030 J1040 J2920 J2930)) {
+	die "$cd not in 2020\n" unless $code{$cd};
+	die "$cd is priced in October 2025\n" if $asp{$cd};
+	$hx{$cd} = { source => "$SRC_HCPCS; no longer used in the $SRC_XWALK (methylprednisolone acetate is billed as J1010, "
+	                     . 'the sodium succinate as J2919); its deletion date is UNCONFIRMED, so the code is not closed '
+	                     . '(billing-facts addendum 2 §A)' };
+}
+for my $cd (qw(J7519 J1010 J2919)) { die "$cd not in the ASP file\n" unless $hx{$cd}; }
+
 # ---------------------------------------------------------------------------
 # Modifiers.
 #
@@ -197,6 +259,50 @@ push @modrows, ['JZ', 'Zero drug amount discarded/not administered to any patien
 	'Noridian JE/JF "Drug Wastage - JW and JZ"; CGS JC DME article (rev. 12/18/2023): available 2023-01-01, '
 	. 'required 2023-07-01 (billing-facts §4, CONFIRMED); drug_line: waste modifier of a drug line', 'confirmed'];
 
+# JG and TB: new with the CY 2018 OPPS final rule, from 2018-01-01.
+my $SRC_340B = 'CMS CY 2018 OPPS final rule (CMS-1678-FC): JG and TB reported from 2018-01-01 (Anthem provider news '
+             . '2018-12-31; California Hospital Association; Visante), billing-facts §5 (SECONDARY)';
+for my $r (@modrows) {
+	next unless $r->[0] eq 'JG' || $r->[0] eq 'TB';
+	$r->[4] = '[2018-01-01,)';
+	$r->[7] .= "; valid from 2018-01-01: $SRC_340B";
+	$r->[8] = 'secondary';
+}
+
+# Modifiers added to the national list after 2020, where a source was read.
+push @modrows,
+	['FS', 'Split (or shared) evaluation and management visit', 'procedure', 'procedure_only', '[2022-01-01,)',
+	 'CMS HCPCS Level II', '2022',
+	 'Noridian JE Part B "Modifier FS" (updated 2022-10-31); 2022 HCPCS release of 2021-11-08 (DecisionHealth Part B '
+	 . 'News); required from 2022-01-01 by the CY 2022 physician fee schedule (FACS Bulletin 2022-04; Coker Group) '
+	 . "(billing-facts §5a, SECONDARY for the date); drug_line: $SUSPECT", 'assumed'],
+	['FT', 'Unrelated evaluation and management visit during a postoperative period, or on the same day as a procedure '
+	     . 'or another E/M visit', 'procedure', 'procedure_only', '[2022-01-01,)', 'CMS HCPCS Level II', '2022',
+	 '2022 HCPCS release of 2021-11-08 (DecisionHealth Part B News); from 2022-01-01 with the CY 2022 physician fee '
+	 . "schedule (Coker Group) (billing-facts §5a, SECONDARY); drug_line: $SUSPECT", 'assumed'];
+
+# Ambulance origin/destination modifiers: an origin letter and a destination
+# letter (X only as a destination).  Pairs that spell an existing Level II
+# modifier keep that row (on an ambulance code the pair means the trip).
+my %amb = (
+	D => 'diagnostic or therapeutic site other than P or H', E => 'residential, domiciliary or custodial facility',
+	G => 'hospital-based ESRD facility', H => 'hospital', I => 'site of transfer between modes of ambulance transport',
+	J => 'freestanding ESRD facility', N => 'skilled nursing facility', P => "physician's office", R => 'residence',
+	S => 'scene of accident or acute event', X => "intermediate stop at a physician's office on the way to the hospital",
+);
+my $SRC_AMB = 'CMS IOM 100-04 ch. 15 §30.A origin and destination codes, as listed by Palmetto GBA "Origin/Destination '
+            . 'Ambulance Modifiers" (2020-05-28) and CMS "Origin and Destination Codes Specific to Ambulance Service '
+            . 'Claims" (ET3 notice, docslib copy) (billing-facts §5a, CONFIRMED)';
+my %have = map { $_->[0] => 1 } @modrows;
+my @amb_shared;
+for my $o (qw(D E G H I J N P R S)) {
+	for my $d (qw(D E G H I J N P R S X)) {
+		if ($have{"$o$d"}) { push @amb_shared, "$o$d"; next; }
+		push @modrows, ["$o$d", "Ambulance trip from $amb{$o} to $amb{$d}", 'ambulance', 'allowed', '(,)',
+			'CMS ambulance origin/destination', 'IOM 100-04 ch. 15', $SRC_AMB, 'confirmed'];
+	}
+}
+
 # CPT modifiers seen on claims.  The descriptions are short summaries written
 # for this project: the CPT descriptors themselves belong to the AMA.
 # Each: modifier, description, category, drug_line, confidence, source note.
@@ -208,7 +314,9 @@ my @cpt = (
 	     . 'required substantially greater work; documentation must support unusual effort',
 	 'procedure', 'needs_documentation', 'secondary',
 	 'seed document (J7599 overview, modifier table: 22, "use when administration required substantially greater work, '
-	 . 'documentation must support unusual effort"); ' . $CPT_APPA],
+	 . 'documentation must support unusual effort"); ' . $CPT_APPA . '; a procedure modifier, not a drug modifier: on a '
+	 . 'drug line it deserves the not-for-drug warning as well as the documentation note (billing-facts addendum 2 §B, '
+	 . 'SECONDARY); drug_line holds one value, so it says needs_documentation until the rule engine reads both'],
 	['25', 'Significant, separately identifiable E/M service by the same practitioner on the day of another service '
 	     . '(E/M codes only)', 'procedure', 'procedure_only', 'secondary',
 	 'goes on the E/M code only, never on a drug (CPT definition quoted by aquitysolutions.com; billing-facts §5, SECONDARY)'],
@@ -305,6 +413,10 @@ my @conflicts = (
 	['GA', 'GX', 'GA (required waiver) is not reported with GX (voluntary notice)', $SRC_GA, 'secondary'],
 	['JG', 'TB', 'a 340B-acquired drug carries JG or TB depending on the hospital type, never both',
 	 "America's Essential Hospitals 2023-03; Forvis Mazars 2023-01 (billing-facts §5, CONFIRMED)", 'confirmed'],
+	(map { [$_, 'KX', "KX says the coverage criteria are met; $_ says they are not (or that a denial is expected): "
+	          . 'the two contradict each other',
+	        'CGS Jurisdiction C DME MAC, 2018, KX policy list (billing-facts addendum 2 §B, SECONDARY)', 'secondary'] }
+	 qw(GA GY GZ)),
 	['JA', 'JB', 'a drug line is administered either intravenously (JA) or subcutaneously (JB)',
 	 'logical, not sourced (billing-facts §5, UNCONFIRMED)', 'assumed'],
 );
@@ -364,15 +476,19 @@ for my $c (keys %pos_source) { die "POS source for $c, which is not in the list\
 # (billing-facts §3.1 lists the immunosuppressive codes); brand names are common
 # usage, not checked against a project source unless the note says so.
 
+# Each code's route and dosage form, from its descriptor.
 my %route = (
-	J0480 => 'parenteral', J0485 => 'parenteral', J1020 => 'parenteral', J1030 => 'parenteral',
-	J1040 => 'parenteral', J2650 => 'parenteral', J2920 => 'parenteral', J2930 => 'parenteral',
+	J0480 => 'parenteral', J0485 => 'parenteral', J1010 => 'parenteral', J1020 => 'parenteral', J1030 => 'parenteral',
+	J1040 => 'parenteral', J2650 => 'parenteral', J2919 => 'parenteral', J2920 => 'parenteral', J2930 => 'parenteral',
 	J7500 => 'oral', J7501 => 'parenteral', J7502 => 'oral', J7503 => 'oral', J7504 => 'parenteral',
 	J7505 => 'parenteral', J7506 => 'oral', J7507 => 'oral', J7508 => 'oral', J7509 => 'oral',
-	J7510 => 'oral', J7511 => 'parenteral', J7512 => 'oral', J7513 => 'parenteral', J7515 => 'oral',
-	J7516 => 'parenteral', J7517 => 'oral', J7518 => 'oral', J7520 => 'oral', J7525 => 'parenteral',
-	J7527 => 'oral',
+	J7510 => 'oral', J7511 => 'parenteral', J7512 => 'oral', J7513 => 'parenteral', J7514 => 'oral', J7515 => 'oral',
+	J7516 => 'parenteral', J7517 => 'oral', J7518 => 'oral', J7519 => 'parenteral', J7520 => 'oral',
+	J7521 => 'oral', J7525 => 'parenteral', J7527 => 'oral', J7528 => 'oral',
 );
+my %form = map { $_ => ($route{$_} eq 'parenteral' ? 'injection' : 'oral') } keys %route;
+$form{$_} = 'oral suspension' for qw(J7514 J7528);
+$form{J7521} = 'granules';
 my $D31 = 'billing-facts §3.1, CONFIRMED';
 my $BRAND = 'brand of the generic in common use (prescribing information); not checked against a project source';
 my @drugs = (
@@ -382,10 +498,14 @@ my @drugs = (
 	['cyclosporin', 'generic', 'confirmed', "$D31; spelling of the J7516 descriptor, same drug as cyclosporine",
 	 qw(J7502 J7515 J7516)],
 	['tacrolimus', 'generic', 'confirmed', $D31, qw(J7503 J7507 J7508 J7525)],
-	['mycophenolate mofetil', 'generic', 'confirmed', $D31, qw(J7517)],
+	['tacrolimus granules', 'generic', 'confirmed',
+	 "granules for oral suspension; the $SRC_XWALK bills Prograf Granules as J7521", qw(J7521)],
+	['mycophenolate mofetil', 'generic', 'confirmed', "$D31; injection J7519 and oral suspension J7528 (billing-facts addendum 2 §A)",
+	 qw(J7517 J7519 J7528)],
 	['mycophenolic acid', 'generic', 'confirmed', $D31, qw(J7518)],
 	['mycophenolate', 'generic', 'assumed',
-	 'short name used for both mycophenolate mofetil (J7517) and mycophenolate sodium (J7518)', qw(J7517 J7518)],
+	 'short name used for both mycophenolate mofetil (J7517, J7519, J7528) and mycophenolate sodium (J7518)',
+	 qw(J7517 J7518 J7519 J7528)],
 	['mycophenolate sodium', 'generic', 'assumed',
 	 'the salt marketed as delayed-release mycophenolic acid (J7518 is mycophenolic acid, oral, 180 mg)', qw(J7518)],
 	['sirolimus', 'generic', 'confirmed', $D31, qw(J7520)],
@@ -402,27 +522,29 @@ my @drugs = (
 	 qw(J7505)],
 	['daclizumab', 'generic', 'assumed', 'J7513 still in the 2020 file; its deletion is UNCONFIRMED (billing-facts §3.1)',
 	 qw(J7513)],
-	['prednisone', 'generic', 'confirmed', $D31, qw(J7506 J7512)],
+	['prednisone', 'generic', 'confirmed', "$D31; J7506 was replaced by J7512 on 2016-01-01 and is not offered",
+	 qw(J7512)],
 	['prednisolone', 'generic', 'confirmed', "$D31 (oral J7510); J2650 prednisolone acetate injection in the 2020 file",
 	 qw(J7510 J2650)],
 	['prednisolone acetate', 'generic', 'confirmed', 'J2650 "Injection, prednisolone acetate, up to 1 ml" in the 2020 file',
 	 qw(J2650)],
 	['methylprednisolone', 'generic', 'confirmed',
-	 "$D31 (oral J7509); injections J1020, J1030, J1040, J2920, J2930 in the 2020 file",
-	 qw(J7509 J1020 J1030 J1040 J2920 J2930)],
-	['methylprednisolone acetate', 'generic', 'confirmed', 'J1020, J1030, J1040 descriptors in the 2020 file',
-	 qw(J1020 J1030 J1040)],
-	['methylprednisolone sodium succinate', 'generic', 'confirmed', 'J2920, J2930 descriptors in the 2020 file',
-	 qw(J2920 J2930)],
+	 "$D31 (oral J7509); injections J1010 (acetate) and J2919 (sodium succinate) in the $SRC_XWALK",
+	 qw(J7509 J1010 J2919)],
+	['methylprednisolone acetate', 'generic', 'confirmed',
+	 "the $SRC_XWALK bills it (Depo-Medrol) as J1010; J1020, J1030, J1040 are no longer used there", qw(J1010)],
+	['methylprednisolone sodium succinate', 'generic', 'confirmed',
+	 "the $SRC_XWALK bills it (Solu-Medrol) as J2919; J2920, J2930 are no longer used there", qw(J2919)],
 	# brand names
 	['envarsus xr', 'brand', 'confirmed', 'named in the J7503 descriptor', qw(J7503)],
 	['envarsus', 'brand', 'confirmed', 'named in the J7503 descriptor (Envarsus XR)', qw(J7503)],
 	['astagraf xl', 'brand', 'confirmed', 'named in the J7508 descriptor', qw(J7508)],
 	['astagraf', 'brand', 'confirmed', 'named in the J7508 descriptor (Astagraf XL)', qw(J7508)],
 	['zortress', 'brand', 'confirmed', 'Noridian JD DME retired article "Everolimus (Zortress)" (billing-facts sources)', qw(J7527)],
-	['prograf', 'brand', 'assumed', "$BRAND: tacrolimus immediate release capsules and injection", qw(J7507 J7525)],
-	['cellcept', 'brand', 'assumed', "$BRAND: mycophenolate mofetil (the oral forms; the IV form has no code of its own here)",
-	 qw(J7517)],
+	['prograf', 'brand', 'confirmed', "the $SRC_XWALK bills Prograf as J7507 (capsules), J7525 (injection) and "
+	 . 'Prograf Granules as J7521', qw(J7507 J7521 J7525)],
+	['cellcept', 'brand', 'confirmed', "the $SRC_XWALK bills Cellcept as J7517 (oral) and Cellcept - IV as J7519",
+	 qw(J7517 J7519)],
 	['myfortic', 'brand', 'assumed', "$BRAND: mycophenolic acid (as mycophenolate sodium) delayed release", qw(J7518)],
 	['rapamune', 'brand', 'assumed', "$BRAND: sirolimus", qw(J7520)],
 	['nulojix', 'brand', 'assumed', "$BRAND: belatacept", qw(J0485)],
@@ -437,9 +559,10 @@ my @drugs = (
 	['orthoclone okt3', 'brand', 'assumed', "$BRAND: muromonab-CD3; J7505 status after 2020 UNCONFIRMED", qw(J7505)],
 	['orthoclone', 'brand', 'assumed', "$BRAND: muromonab-CD3; J7505 status after 2020 UNCONFIRMED", qw(J7505)],
 	['zenapax', 'brand', 'assumed', "$BRAND: daclizumab; J7513 deletion UNCONFIRMED", qw(J7513)],
-	['medrol', 'brand', 'assumed', "$BRAND: methylprednisolone tablets", qw(J7509)],
-	['solu-medrol', 'brand', 'assumed', "$BRAND: methylprednisolone sodium succinate injection", qw(J2920 J2930)],
-	['depo-medrol', 'brand', 'assumed', "$BRAND: methylprednisolone acetate injection", qw(J1020 J1030 J1040)],
+	['medrol', 'brand', 'confirmed', "the $SRC_XWALK bills Medrol (tablets, Dosepak) as J7509", qw(J7509)],
+	['solu-medrol', 'brand', 'confirmed', "the $SRC_XWALK bills Solu-Medrol as J2919", qw(J2919)],
+	['depo-medrol', 'brand', 'confirmed', "the $SRC_XWALK bills Depo-Medrol as J1010", qw(J1010)],
+	['myhibbin', 'brand', 'secondary', 'named with J7514 in billing-facts addendum 2 §A (SECONDARY)', qw(J7514)],
 	['rayos', 'brand', 'assumed', "$BRAND: prednisone delayed release", qw(J7512)],
 );
 my @drugrows;
@@ -448,14 +571,38 @@ for my $d (@drugs) {
 	my ($drug, $kind, $conf, $note, @dc) = @$d;
 	die "bad drug name '$drug'\n" unless $drug =~ /^[a-z0-9]+([ -][a-z0-9]+)*$/;
 	for my $c (@dc) {
-		die "drug code $c ($drug) is not in the 2020 file\n" unless $code{$c};
+		die "drug code $c ($drug) is not a shipped code\n" unless $code{$c};
+		die "drug code $c ($drug) is not in force\n" if $hx{$c} && $hx{$c}{valid};
 		die "no route for $c\n" unless $route{$c};
 		die "duplicate drug row $drug/$c\n" if $seendrug{"$drug/$c"}++;
 		my $desc = $code{$c}{long_description};
-		push @drugrows, [$drug, $c, $kind, $route{$c}, "CMS HCPCS Level II 2020: $c \"$desc\"; $note", $conf];
+		my $set = !$hx{$c} || !$hx{$c}{version} ? 'CMS HCPCS Level II 2020'
+		        : $hx{$c}{version} eq '2025-10' ? 'CMS ASP payment-limit file October 2025' : 'research notes';
+		my $c2 = $conf;
+		$c2 = 'secondary' if $hx{$c} && ($hx{$c}{confidence} // '') eq 'secondary' && $conf eq 'confirmed';
+		push @drugrows, [$drug, $c, $kind, $route{$c}, "$set: $c \"$desc\"; $note", $c2, '(,)', $form{$c}];
 	}
 }
 @drugrows = sort { $a->[0] cmp $b->[0] || $a->[1] cmp $b->[1] } @drugrows;
+
+# ---------------------------------------------------------------------------
+# The NDC crosswalk.  CMS prints NDCs in ndc2 as 5-4-2 with hyphens; other
+# values there are alternate ids (UPC/GTIN, catalogue numbers) and are left
+# out.  A value is kept when it is written 5-4-2 and the ndc type's parser
+# takes it (j7599.is_ndc, src/ndc_parse.c): a bare 12-digit number would be
+# read as a 6-4-2 NDC by the parser, but in this column it is a UPC.
+
+my @xwalk = read_csv("$refdir/cms-asp-ndc-hcpcs-2025q4.csv", qw(hcpcs ndc2 drug_name hcpcs_dosage));
+my (@ndcrows, %seenndc);
+my $n_alt = 0;
+for my $x (@xwalk) {
+	die "bad code '$x->{hcpcs}' in the crosswalk\n" unless $x->{hcpcs} =~ /^([A-Z][0-9]{4}|[0-9]{4}[0-9FTU])$/;
+	if ($x->{ndc2} !~ /^[0-9]{5}-[0-9]{4}-[0-9]{2}$/) { $n_alt++; next; }
+	die "duplicate crosswalk row $x->{ndc2} $x->{hcpcs}\n" if $seenndc{"$x->{ndc2} $x->{hcpcs}"}++;
+	push @ndcrows, [$x->{ndc2}, $x->{hcpcs}, $x->{drug_name}, $x->{hcpcs_dosage}];
+}
+@ndcrows = sort { $a->[0] cmp $b->[0] || $a->[1] cmp $b->[1] } @ndcrows;
+my $XWALK_VALID = '[2025-10-01,2026-01-01)';
 
 # ---------------------------------------------------------------------------
 # Output.
@@ -470,10 +617,73 @@ sub values_block {    # rows of already-quoted values, in chunks of $n
 	}
 }
 
+# The INSERTs of the shipped rows of the code tables, into the tables named
+# by %$t (the extension's own, or the upgrade's temporary copies).
+sub emit_code_tables {
+	my ($t) = @_;
+	my @allcodes = sort { $a->{code} cmp $b->{code} } values %code;
+	emit("-- HCPCS Level II: ", scalar(@codes), " codes of the 2020 file, ", $n_asp_new, " more that CMS priced in October 2025\n",
+	     "-- (in force by 2025-10-01, start unknown) and 2 from the research notes; ", scalar(@noc),
+	     " not-otherwise-classified drug codes.\n",
+	     "-- The files have no add or effective dates: a code is valid '(,)' unless a source dates it (J7506).\n");
+	my @hrows = map {
+		my $x = $hx{$_->{code}} // {};
+		[sqlq($_->{code}), sqlq($_->{long_description}), sqlq($_->{short_description}),
+		 sqlq($x->{valid}), sqlq($x->{version}), sqlq($x->{source}), sqlq($x->{replaced_by}), sqlq($x->{confidence})]
+	} @allcodes;
+	values_block(
+		"INSERT INTO $t->{hcpcs_code} (code, long_description, short_description, is_noc, valid, code_set, code_set_version, source, shipped, replaced_by, confidence)\n"
+		. "SELECT v.code, v.long_description, v.short_description,\n"
+		. "       v.code = ANY (ARRAY[" . join(', ', map { sqlq($_) } @noc) . "]),\n"
+		. "       coalesce(v.valid::daterange, '(,)'), 'CMS HCPCS Level II', coalesce(v.version, '2020'),\n"
+		. "       coalesce(v.source, " . sqlq($SRC_HCPCS) . "), true, v.replaced_by, coalesce(v.confidence, 'confirmed')\nFROM (VALUES",
+		") AS v(code, long_description, short_description, valid, version, source, replaced_by, confidence)", 1000, @hrows);
+
+	emit("-- Modifiers: ", scalar(@modrows), " (the 2020 file, later Level II modifiers, ambulance origin/destination pairs, CPT modifiers).\n");
+	values_block(
+		"INSERT INTO $t->{modifier} (modifier, description, category, drug_line, valid, code_set, code_set_version, source, confidence, shipped)\n"
+		. "SELECT v.*, true FROM (VALUES",
+		") AS v(modifier, description, category, drug_line, valid, code_set, code_set_version, source, confidence)",
+		500, map { my $r = $_; [(map { sqlq($r->[$_]) } 0 .. 3), sqlq($r->[4]) . '::daterange', (map { sqlq($r->[$_]) } 5 .. 8)] } @modrows);
+
+	emit("-- Modifier pairs that may not stand on one line (", scalar(@conflicts), ").\n");
+	values_block(
+		"INSERT INTO $t->{modifier_conflict} (modifier_a, modifier_b, reason, source, confidence, shipped)\n"
+		. "SELECT v.*, true FROM (VALUES",
+		") AS v(modifier_a, modifier_b, reason, source, confidence)", 500,
+		map { [map { sqlq($_) } @$_] } @conflicts);
+
+	emit("-- Places of service (", scalar(@posrows), "): valid from the effective date where a source gave one.\n");
+	values_block(
+		"INSERT INTO $t->{place_of_service} (code, name, valid, source, confidence, shipped)\n"
+		. "SELECT v.*, true FROM (VALUES",
+		") AS v(code, name, valid, source, confidence)", 500,
+		map { [sqlq($_->[0]), sqlq($_->[1]), sqlq($_->[2]) . '::daterange', sqlq($_->[3]), sqlq($_->[4])] } @posrows);
+
+	emit("-- Drug names (generic and brand) with their own HCPCS code (", scalar(@drugrows), " rows), with the code's dosage form.\n");
+	values_block(
+		"INSERT INTO $t->{drug_code} (drug, code, name_kind, route, source, confidence, shipped, valid, form)\n"
+		. "SELECT v.drug, v.code, v.name_kind, v.route, v.source, v.confidence, true, v.valid::daterange, v.form FROM (VALUES",
+		") AS v(drug, code, name_kind, route, source, confidence, valid, form)", 500,
+		map { [map { sqlq($_) } @$_] } @drugrows);
+}
+
+sub emit_ndc {
+	emit("-- The CMS ASP NDC-HCPCS crosswalk of October 2025: ", scalar(@xwalk), " rows in the file, ", scalar(@ndcrows),
+	     " NDCs loaded,\n-- ", $n_alt, " alternate ids (UPC/GTIN and other non-NDC values) left out; valid $XWALK_VALID.\n");
+	values_block(
+		"INSERT INTO j7599.ndc_code (ndc, code, drug_name, hcpcs_dosage, valid, source, shipped)\n"
+		. "SELECT v.ndc::j7599.ndc, v.code, v.drug_name, v.hcpcs_dosage, " . sqlq($XWALK_VALID) . ",\n"
+		. "       " . sqlq("$SRC_XWALK; valid for the quarter 2025-10-01 to 2025-12-31") . ", true\nFROM (VALUES",
+		") AS v(ndc, code, drug_name, hcpcs_dosage)", 2000,
+		map { [map { sqlq($_) } @$_] } @ndcrows);
+}
+
 emit(<<'EOT');
 /*
  * Shipped reference data: HCPCS Level II codes, modifiers, modifier
- * conflicts, places of service and drug names with their own code.
+ * conflicts, places of service, drug names with their own code and the NDC
+ * crosswalk.
  *
  * GENERATED by scripts/gen_reference_data.pl from the CSV files in data/reference/.
  * Do not edit by hand: change the generator or the CSV files and rerun
@@ -482,48 +692,34 @@ emit(<<'EOT');
  */
 
 EOT
-
-emit("-- HCPCS Level II 2020: ", scalar(@codes), " codes, of which ", scalar(@noc), " are not-otherwise-classified drug codes.\n");
-emit("-- The file has no add, effective or termination dates: every code is valid '(,)'.\n");
-my @hrows = map { [sqlq($_->{code}), sqlq($_->{long_description}), sqlq($_->{short_description})] }
-	sort { $a->{code} cmp $b->{code} } @codes;
-values_block(
-	"INSERT INTO j7599.hcpcs_code (code, long_description, short_description, is_noc, valid, code_set, code_set_version, source, shipped)\n"
-	. "SELECT v.code, v.long_description, v.short_description,\n"
-	. "       v.code = ANY (ARRAY[" . join(', ', map { sqlq($_) } @noc) . "]),\n"
-	. "       '(,)', 'CMS HCPCS Level II', '2020',\n"
-	. "       " . sqlq($SRC_HCPCS) . ", true\nFROM (VALUES",
-	") AS v(code, long_description, short_description)", 1000, @hrows);
-
-emit("-- Modifiers: ", scalar(@mods), " from the 2020 file, JZ (2023) and ", scalar(@cpt), " CPT modifiers.\n");
-values_block(
-	"INSERT INTO j7599.modifier (modifier, description, category, drug_line, valid, code_set, code_set_version, source, confidence, shipped)\n"
-	. "SELECT v.*, true FROM (VALUES",
-	") AS v(modifier, description, category, drug_line, valid, code_set, code_set_version, source, confidence)",
-	500, map { my $r = $_; [(map { sqlq($r->[$_]) } 0 .. 3), sqlq($r->[4]) . '::daterange', (map { sqlq($r->[$_]) } 5 .. 8)] } @modrows);
-
-emit("-- Modifier pairs that may not stand on one line (", scalar(@conflicts), ").\n");
-values_block(
-	"INSERT INTO j7599.modifier_conflict (modifier_a, modifier_b, reason, source, confidence, shipped)\n"
-	. "SELECT v.*, true FROM (VALUES",
-	") AS v(modifier_a, modifier_b, reason, source, confidence)", 500,
-	map { [map { sqlq($_) } @$_] } @conflicts);
-
-emit("-- Places of service (", scalar(@posrows), "): valid from the effective date where a source gave one.\n");
-values_block(
-	"INSERT INTO j7599.place_of_service (code, name, valid, source, confidence, shipped)\n"
-	. "SELECT v.*, true FROM (VALUES",
-	") AS v(code, name, valid, source, confidence)", 500,
-	map { [sqlq($_->[0]), sqlq($_->[1]), sqlq($_->[2]) . '::daterange', sqlq($_->[3]), sqlq($_->[4])] } @posrows);
-
-emit("-- Drug names (generic and brand) with their own HCPCS code (", scalar(@drugrows), " rows).\n");
-values_block(
-	"INSERT INTO j7599.drug_code (drug, code, name_kind, route, source, confidence, shipped)\n"
-	. "SELECT v.*, true FROM (VALUES",
-	") AS v(drug, code, name_kind, route, source, confidence)", 500,
-	map { [map { sqlq($_) } @$_] } @drugrows);
-
+my @tables = qw(hcpcs_code modifier modifier_conflict place_of_service drug_code);
+emit_code_tables({ map { $_ => "j7599.$_" } @tables });
+emit_ndc();
 $out =~ s/\n+\z/\n/;
+my $fresh = $out;
+
+# The upgrade's generated section: the same rows into temporary copies, and
+# the hand-written payers, aliases and policies of 22_payer_policy_data.sql
+# likewise.
+my $ppfile = "$root/sql/install/22_payer_policy_data.sql";
+open(my $ppfh, '<:encoding(UTF-8)', $ppfile) or die "$ppfile: $!\n";
+my $pp = do { local $/; <$ppfh> };
+close $ppfh;
+$pp =~ s/\A.*?(?=^INSERT INTO )//ms or die "$ppfile: no INSERT\n";
+my $npp = ($pp =~ s/^INSERT INTO j7599\.(payer|payer_alias|policy)\b/INSERT INTO pg_temp._j7599_new_$1/mg);
+die "$ppfile: expected 3 INSERTs, found $npp\n" unless $npp == 3;
+die "$ppfile: an INSERT into another table\n" if $pp =~ /^INSERT INTO j7599\./m;
+$out = "-- GENERATED by scripts/gen_reference_data.pl: do not edit between the markers.\n";
+$out .= "CREATE TEMP TABLE _j7599_new_$_ (LIKE j7599.$_);\n" for (@tables, qw(payer payer_alias policy));
+$out .= "\n";
+emit_code_tables({ map { $_ => "pg_temp._j7599_new_$_" } @tables });
+emit("-- ", "From sql/install/22_payer_policy_data.sql:\n", $pp, "\n");
+emit_ndc();
+$out =~ s/\n+\z/\n/;
+my $upg = $out;
+$out = $fresh;
+
+
 
 my %cats;
 $cats{$_->[2]}++ for @modrows;
@@ -534,6 +730,29 @@ printf STDERR "codes %d (NOC %d), modifiers %d, conflicts %d, POS %d, drug rows 
 print STDERR "  categories: ", join(', ', map { "$_ $cats{$_}" } sort keys %cats), "\n";
 print STDERR "  drug_line:  ", join(', ', map { "$_ $dls{$_}" } sort keys %dls), "\n";
 
+printf STDERR "  new codes from the October 2025 ASP file %d (%d CPT codes there skipped); ambulance pairs that spell an existing modifier: %s\n",
+	$n_asp_new, $n_asp_cpt, join(' ', @amb_shared);
+printf STDERR "  crosswalk: %d rows, %d NDCs, %d alternate ids left out\n", scalar(@xwalk), scalar(@ndcrows), $n_alt;
+
+# the upgrade part with its generated section replaced
+my $BEGIN = "-- BEGIN GENERATED SECTION\n";
+my $END = "-- END GENERATED SECTION\n";
+open(my $ufh, '<:encoding(UTF-8)', $upgfile) or die "$upgfile: $!\n";
+my $uhave = do { local $/; <$ufh> };
+close $ufh;
+my ($upre, $upost) = $uhave =~ /\A(.*?\Q$BEGIN\E).*?(\Q$END\E.*)\z/s
+	or die "$upgfile: no generated section markers\n";
+my $uwant = $upre . $upg . $upost;
+
+sub write_file {
+	my ($path, $text) = @_;
+	open(my $fh, '>:encoding(UTF-8)', "$path.tmp") or die "$path.tmp: $!\n";
+	print $fh $text;
+	close $fh or die "$path.tmp: $!\n";
+	rename("$path.tmp", $path) or die "$path: $!\n";
+	print STDERR "wrote $path\n";
+}
+
 if ($mode eq '--stdout') {
 	binmode STDOUT, ':encoding(UTF-8)';
 	print $out;
@@ -543,11 +762,9 @@ if ($mode eq '--stdout') {
 	my $have = <$fh>;
 	close $fh;
 	if ($have ne $out) { print STDERR "$outfile is stale: run perl scripts/gen_reference_data.pl\n"; exit 1; }
-	print STDERR "$outfile is up to date\n";
+	if ($uhave ne $uwant) { print STDERR "$upgfile is stale: run perl scripts/gen_reference_data.pl\n"; exit 1; }
+	print STDERR "$outfile and $upgfile are up to date\n";
 } else {
-	open(my $fh, '>:encoding(UTF-8)', "$outfile.tmp") or die "$outfile.tmp: $!\n";
-	print $fh $out;
-	close $fh or die "$outfile.tmp: $!\n";
-	rename("$outfile.tmp", $outfile) or die "$outfile: $!\n";
-	print STDERR "wrote $outfile\n";
+	write_file($outfile, $out);
+	write_file($upgfile, $uwant) if $uhave ne $uwant;
 }

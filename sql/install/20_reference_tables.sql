@@ -25,7 +25,9 @@ CREATE TABLE j7599.hcpcs_code (
     code_set          text NOT NULL DEFAULT 'CMS HCPCS Level II',
     code_set_version  text NOT NULL,
     source            text NOT NULL,
-    shipped           boolean NOT NULL DEFAULT false
+    shipped           boolean NOT NULL DEFAULT false,
+    replaced_by       text CHECK (replaced_by ~ '^[A-Z][0-9]{4}$'),
+    confidence        text NOT NULL DEFAULT 'confirmed' CHECK (confidence IN ('confirmed', 'secondary', 'assumed'))
 );
 
 CREATE TABLE j7599.modifier (
@@ -72,6 +74,8 @@ CREATE TABLE j7599.drug_code (
     source      text NOT NULL,
     confidence  text NOT NULL CHECK (confidence IN ('confirmed', 'secondary', 'assumed')),
     shipped     boolean NOT NULL DEFAULT false,
+    valid       daterange NOT NULL DEFAULT '(,)' CHECK (NOT isempty(valid)),
+    form        text NOT NULL DEFAULT 'any' CHECK (form IN ('oral', 'oral suspension', 'granules', 'injection', 'any')),
     PRIMARY KEY (drug, code)
 );
 
@@ -95,3 +99,18 @@ CREATE UNIQUE INDEX payer_alias_key ON j7599.payer_alias (j7599.payer_key(alias)
 
 -- j7599.policy, whose fields are declared in src/policy_fields.def, is created
 -- by the generated part 20_reference_tables_gen.sql (scripts/gen_declared.pl).
+
+-- Which specific code a package NDC is billed under (the CMS ASP NDC-HCPCS
+-- crosswalk, one quarter per file).  Rows of one NDC and code do not overlap
+-- in time: the loader extends a row the next quarter repeats.
+CREATE TABLE j7599.ndc_code (
+    ndc           j7599.ndc NOT NULL,
+    code          text NOT NULL CHECK (code ~ '^([A-Z][0-9]{4}|[0-9]{4}[0-9FTU])$'),
+    drug_name     text,
+    hcpcs_dosage  text,
+    valid         daterange NOT NULL CHECK (NOT isempty(valid)),
+    source        text NOT NULL CHECK (source <> ''),
+    shipped       boolean NOT NULL DEFAULT false,
+    PRIMARY KEY (ndc, code, valid)
+);
+CREATE INDEX ndc_code_code ON j7599.ndc_code (code);

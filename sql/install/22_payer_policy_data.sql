@@ -11,6 +11,7 @@
  *
  *     default                      (group; consulted last for every payer)
  *     +-- medicare
+ *     |   +-- medicare_bid         (Part B-ID: immunosuppressive drugs only, kidney, from 2023-01-01)
  *     +-- buca                     (group: BCBS, UnitedHealthcare, Cigna, Aetna)
  *         +-- aetna  +-- bcbs  +-- cigna  +-- uhc
  */
@@ -26,7 +27,12 @@ INSERT INTO j7599.payer (payer_id, name, is_group, parent_id, source, shipped) V
     ('bcbs', 'Blue Cross Blue Shield', false, 'buca',
      'seed document (payer list); stands for the independent BCBS licensees as a whole, which set their own rules', true),
     ('cigna', 'Cigna', false, 'buca', 'seed document ("Cigna Health")', true),
-    ('uhc', 'UnitedHealthcare', false, 'buca', 'seed document (payer list)', true);
+    ('uhc', 'UnitedHealthcare', false, 'buca', 'seed document (payer list)', true),
+    ('medicare_bid', 'Medicare Part B-ID (immunosuppressive drug benefit)', false, 'medicare',
+     'Consolidated Appropriations Act 2021 (SSA §1836(b)): from 2023-01-01 Part B coverage of immunosuppressive drugs '
+     || 'only, for people whose ESRD Medicare ended 36 months after a kidney transplant: CMS MLN "Immunosuppressive '
+     || 'Drugs", SSA POMS HI 00805.400, cms.gov/partbid-provider (billing-facts §2.2 and addendum 2 §C, CONFIRMED); '
+     || 'a payer of its own so that its kidney-only diagnoses do not stand for all of Medicare', true);
 
 -- Free-text payer names.  Matching goes through j7599.payer_key() (letters and
 -- digits, lower case), so only one spelling per key can be stored: "United
@@ -45,7 +51,12 @@ FROM (VALUES
     ('BUCA plans',               'buca',     'seed document'),
     -- Medicare
     ('Medicare Part B',          'medicare', 'common variant: immunosuppressive drugs are a Part B benefit (billing-facts §2.2)'),
-    ('Medicare Part B-ID',       'medicare', 'Part B immunosuppressive drug benefit from 2023-01-01 (billing-facts §2.2)'),
+    -- Medicare Part B-ID: its own payer (billing-facts addendum 2 §C)
+    ('Medicare Part B-ID',       'medicare_bid', 'Part B immunosuppressive drug benefit from 2023-01-01 (billing-facts §2.2, addendum 2 §C)'),
+    ('Part B ID',                'medicare_bid', 'common variant of "Part B-ID" (billing-facts addendum 2 §C)'),
+    ('Medicare Part B Immunosuppressive Drug', 'medicare_bid', 'the benefit''s name on cms.gov/partbid-provider (billing-facts §2.2)'),
+    ('Medicare Part B Immunosuppressive Drug Benefit', 'medicare_bid', 'the benefit''s full name (billing-facts §2.2)'),
+    ('Medicare Part B-ID Immunosuppressive Drug Coverage', 'medicare_bid', 'common variant (billing-facts §2.2)'),
     ('Medicare DME',             'medicare', 'common variant: J7599 is billed to the DME MAC (billing-facts §2.2)'),
     ('DME MAC',                  'medicare', 'the Medicare contractor J7599 is billed to (billing-facts §2.2)'),
     ('Original Medicare',        'medicare', 'common variant'),
@@ -108,12 +119,16 @@ VALUES
      || 'the date of service: NGS, Noridian JD DME; bill the DME MAC: CGS, IOM 100-04 Ch.17 §80.3; 30-day supply: '
      || 'IOM 100-04 Ch.17 §80.3, CGS JB (billing-facts §2.2, §2.3, CONFIRMED); dx_required inferred from the Noridian '
      || 'JD DME ICD-9 list "Immunosuppressive Drugs DIF Eliminated" (billing-facts addendum §1, UNCONFIRMED for ICD-10)',
-     'confirmed', '{"dx_required": "assumed"}',
+     'confirmed', '{"dx_required": "assumed", "bill_to": "assumed"}',
      'The range is open to the past for convenience: KX exists since 2008-07-01 and A52474 since 2015-10-01. '
      || 'dx_required maps the ICD-9 list (V42.0/.1/.6/.7/.81-.84/.89, 996.81-996.87, 996.89) to ICD-10-CM Z94 and T86 '
      || 'prefixes; T86.5 (stem cell) is included although the ICD-9 list left out 996.88. The A52474 ICD-10 list itself '
      || 'was not readable. requires_ndc and waste_modifier_required are unknown for the DME MAC (billing-facts addendum §2); '
-     || 'no MUE or prior authorisation was found (addendum §3, §4).',
+     || 'no MUE or prior authorisation was found (addendum §3, §4). '
+     || 'bill_to: the DME MAC for self-administered drugs a supplier dispenses (CONFIRMED); a drug given incident to a '
+     || 'physician''s service (office, POS 11) goes to the A/B MAC and a hospital outpatient department (POS 19, 22) '
+     || 'bills under OPPS: the split for J7599 is UNCONFIRMED, so bill_to is assumed and says nothing about those lines '
+     || '(billing-facts addendum 2 §E).',
      true),
     ('medicare-j7599-90day', 'medicare', 'J7599', '[2025-01-01,)',
      NULL, true, 80, NULL,
@@ -124,9 +139,25 @@ VALUES
      || 'NGS, Noridian JD DME (2024 topic page); bill the DME MAC: CGS, IOM 100-04 Ch.17 §80.3; 90-day supply for '
      || 'dates of service from 2025-01-01: CMS MLN "Immunosuppressive Drugs" (billing-facts §2.2, §2.3, CONFIRMED); '
      || 'dx_required inferred from the Noridian JD DME ICD-9 list (billing-facts addendum §1, UNCONFIRMED for ICD-10)',
-     'confirmed', '{"dx_required": "assumed"}',
+     'confirmed', '{"dx_required": "assumed", "bill_to": "assumed"}',
      'dx_required as in medicare-j7599-30day. requires_ndc and waste_modifier_required are unknown for the DME MAC '
-     || '(billing-facts addendum §2: JW/JZ on J7599 not tied to A52474; most J7599 drugs are oral).',
+     || '(billing-facts addendum §2: JW/JZ on J7599 not tied to A52474; most J7599 drugs are oral). '
+     || 'bill_to: the DME MAC for self-administered drugs a supplier dispenses (CONFIRMED); for a drug given incident to '
+     || 'a physician''s service (POS 11) or in a hospital outpatient department (POS 19, 22) the contractor is '
+     || 'UNCONFIRMED, so bill_to is assumed (billing-facts addendum 2 §E).',
+     true),
+
+    -- Medicare Part B-ID: the kidney-only diagnoses; every other field comes
+    -- from medicare through the cascade.
+    ('medicare_bid-j7599', 'medicare_bid', 'J7599', '[2023-01-01,)',
+     NULL, NULL, NULL, NULL, '{Z94.0,T86.1}', NULL, NULL, NULL, NULL, NULL, NULL,
+     'Medicare Part B-ID from 2023-01-01, kidney transplant only (ESRD Medicare ended 36 months after the transplant): '
+     || 'CMS MLN "Immunosuppressive Drugs"; SSA POMS HI 00805.400 (billing-facts §2.2 and addendum 2 §C, CONFIRMED); '
+     || 'ICD-10-CM Z94.0 kidney transplant status, T86.1x complications of kidney transplant (billing-facts §6, addendum §1)',
+     'confirmed', '{}',
+     'Only the diagnosis list is Part B-ID''s own; narrative, KX, supply days and bill_to come from medicare. '
+     || 'Part B-ID did not exist before 2023-01-01: a Part B-ID line dated earlier finds no row of its own here and '
+     || 'falls back to medicare''s broader list.',
      true),
 
     -- UnitedHealthcare: NDC on professional drug lines.

@@ -12,6 +12,15 @@
  *   \copy pos_stage FROM 'pos.csv' WITH (FORMAT csv, HEADER)
  *   SELECT * FROM j7599.load_place_of_service('pos_stage', 'CMS Place of Service code set, 2025-06 web page');
  *
+ *   CREATE TEMP TABLE mod_stage (modifier text, description text);
+ *   \copy mod_stage FROM 'modifiers-2026.csv' WITH (FORMAT csv, HEADER)
+ *   SELECT * FROM j7599.load_modifiers('mod_stage', 'CMS HCPCS Level II modifiers 2026', effective => '2026-01-01');
+ *
+ *   CREATE TEMP TABLE xwalk_stage (hcpcs text, ndc2 text, drug_name text, hcpcs_dosage text);
+ *   \copy xwalk_stage FROM 'asp-crosswalk-2026q1.csv' WITH (FORMAT csv, HEADER)
+ *   SELECT * FROM j7599.load_ndc_crosswalk('xwalk_stage', 'CMS ASP NDC-HCPCS crosswalk January 2026',
+ *       '[2026-01-01,2026-04-01)');
+ *
  * The loaders run with the caller's privileges, so only a role that may write
  * the reference tables can use them.  Loaded and changed rows are user rows
  * (shipped = false) and survive pg_dump / pg_restore.  The staging table is
@@ -298,5 +307,264 @@ BEGIN
         USING effective;
 
     RETURN QUERY SELECT n_ins, n_upd, n_same, n_closed, n_absent - n_closed;
+END
+$$;
+
+-- Loads the national modifier list.  Staging columns: modifier, description.
+-- Modifiers the file does not know (CPT modifiers, the ambulance pairs) are
+-- left alone; only Level II modifiers missing from the file are closed.
+CREATE FUNCTION j7599.load_modifiers(staging regclass, source text, effective date DEFAULT NULL,
+                                     allow_mass_close boolean DEFAULT false)
+RETURNS TABLE (inserted bigint, updated bigint, unchanged bigint, closed bigint, not_in_file bigint)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    src text := format(
+        'SELECT upper(btrim(s.modifier::text)) AS modifier, btrim(s.description::text) AS description '
+        'FROM %s AS s WHERE nullif(btrim(s.modifier::text), %L) IS NOT NULL', staging, '');
+    version text := coalesce(to_char(effective, 'YYYY-MM-DD'), 'loaded');
+    bad text;
+    n_file bigint;
+    n_force bigint;
+    n_ins bigint;
+    n_upd bigint;
+    n_same bigint;
+    n_closed bigint;
+    n_absent bigint;
+BEGIN
+    IF staging IS NULL OR nullif(btrim(source), '') IS NULL THEN
+        RAISE EXCEPTION 'load_modifiers needs a staging table and a source'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    PERFORM j7599.staging_check(staging, 'modifier', 'description');
+
+    EXECUTE format('SELECT min(modifier) FROM (%s) AS s WHERE modifier !~ %L', src, '^[0-9A-Z]{2}$') INTO bad;
+    IF bad IS NOT NULL THEN
+        RAISE EXCEPTION 'staging table % holds "%", which is not a modifier', staging, bad
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'A modifier is two letters or digits.';
+    END IF;
+    EXECUTE format('SELECT min(modifier) FROM (%s) AS s WHERE coalesce(description, %L) = %L', src, '', '') INTO bad;
+    IF bad IS NOT NULL THEN
+        RAISE EXCEPTION 'staging table % has no description for modifier %', staging, bad
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    EXECUTE format('SELECT min(modifier) FROM (SELECT modifier FROM (%s) AS s GROUP BY modifier HAVING count(*) > 1) AS d',
+                   src)
+        INTO bad;
+    IF bad IS NOT NULL THEN
+        RAISE EXCEPTION 'staging table % holds % more than once', staging, bad
+            USING ERRCODE = 'cardinality_violation';
+    END IF;
+
+    -- refusals, before anything changes (as in load_hcpcs_codes); only Level
+    -- II modifiers can be closed, so only they count
+    EXECUTE format('SELECT count(*) FROM (%s) AS s', src) INTO n_file;
+    PERFORM j7599._empty_staging_check(staging, n_file);
+    IF effective IS NOT NULL THEN
+        EXECUTE format(
+            'WITH s AS (%s) '
+            'SELECT count(*) FILTER (WHERE m.valid @> $1), '
+            '       count(*) FILTER (WHERE s.modifier IS NULL '
+            '                          AND (upper_inf(m.valid) OR upper(m.valid) > $1) '
+            '                          AND (lower_inf(m.valid) OR lower(m.valid) < $1)) '
+            'FROM j7599.modifier AS m LEFT JOIN s ON s.modifier = m.modifier '
+            'WHERE m.code_set = %L', src, 'CMS HCPCS Level II')
+            INTO n_force, n_closed
+            USING effective;
+        PERFORM j7599._mass_close_check('load_modifiers', 'Level II modifiers', n_closed, n_force, effective,
+                                        allow_mass_close);
+    END IF;
+
+    -- modifiers in the file: a known one whose description changed takes it
+    -- (and one closed earlier is open again); one the file leaves as it is
+    -- keeps its row (a shipped row stays shipped); new ones are inserted as
+    -- Level II modifiers with no known behaviour on a drug line
+    EXECUTE format('WITH s AS (%s) SELECT count(*) FROM s JOIN j7599.modifier AS m USING (modifier)', src)
+        INTO n_same;
+    EXECUTE format(
+        'WITH s AS (%s) '
+        'UPDATE j7599.modifier AS m SET '
+        '    description = s.description, '
+        '    valid = daterange(lower(m.valid), NULL, %L), '
+        '    code_set_version = $1, '
+        '    source = $2, '
+        '    shipped = false '
+        'FROM s WHERE s.modifier = m.modifier '
+        '  AND (m.description IS DISTINCT FROM s.description OR NOT upper_inf(m.valid))', src, '[)')
+        USING version, source;
+    GET DIAGNOSTICS n_upd = ROW_COUNT;
+    n_same := n_same - n_upd;
+    EXECUTE format(
+        'WITH s AS (%s) '
+        'INSERT INTO j7599.modifier (modifier, description, category, drug_line, valid, code_set, code_set_version, '
+        '                            source, confidence, shipped) '
+        'SELECT s.modifier, s.description, %L, %L, daterange($1, NULL, %L), %L, $2, $3, %L, false '
+        'FROM s WHERE NOT EXISTS (SELECT FROM j7599.modifier AS m WHERE m.modifier = s.modifier)',
+        src, 'other', 'allowed', '[)', 'CMS HCPCS Level II', 'confirmed')
+        USING effective, version, source;
+    GET DIAGNOSTICS n_ins = ROW_COUNT;
+
+    -- Level II modifiers not in the file: their validity ends at `effective`
+    EXECUTE format(
+        'WITH s AS (%s), '
+        'absent AS (SELECT m.modifier FROM j7599.modifier AS m '
+        '            WHERE m.code_set = %L AND NOT EXISTS (SELECT FROM s WHERE s.modifier = m.modifier)), '
+        'cl AS (UPDATE j7599.modifier AS m SET valid = daterange(lower(m.valid), $1, %L) '
+        '        FROM absent AS a '
+        '        WHERE a.modifier = m.modifier AND $1 IS NOT NULL '
+        '          AND (upper_inf(m.valid) OR upper(m.valid) > $1) '
+        '          AND (lower_inf(m.valid) OR lower(m.valid) < $1) '
+        '        RETURNING 1) '
+        'SELECT (SELECT count(*) FROM cl), (SELECT count(*) FROM absent)',
+        src, 'CMS HCPCS Level II', '[)')
+        INTO n_closed, n_absent
+        USING effective;
+
+    RETURN QUERY SELECT n_ins, n_upd, n_same, n_closed, n_absent - n_closed;
+END
+$$;
+
+-- An NDC as the crosswalk column holds it: 5-4-2 with hyphens, accepted by
+-- the ndc type.  Anything else there (UPC/GTIN, catalogue numbers; a bare
+-- 12-digit number is a UPC, not a 6-4-2 NDC) is an alternate id.
+CREATE FUNCTION j7599._crosswalk_ndc(value text) RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN value OPERATOR(pg_catalog.~) '^[0-9]{5}-[0-9]{4}-[0-9]{2}$' AND j7599.is_ndc(value);
+
+-- Loads one quarter of the CMS ASP NDC-HCPCS crosswalk.  Staging columns as
+-- in the CMS file: hcpcs, ndc2, drug_name, hcpcs_dosage.
+CREATE FUNCTION j7599.load_ndc_crosswalk(staging regclass, source text, valid daterange,
+                                         allow_mass_close boolean DEFAULT false)
+RETURNS TABLE (inserted bigint, updated bigint, unchanged bigint, closed bigint, not_in_file bigint,
+               alternate_ids bigint)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    raw text := format(
+        'SELECT upper(btrim(s.hcpcs::text)) AS code, btrim(s.ndc2::text) AS ndc_text, '
+        'nullif(btrim(s.drug_name::text), %L) AS drug_name, nullif(btrim(s.hcpcs_dosage::text), %L) AS hcpcs_dosage '
+        'FROM %s AS s WHERE nullif(btrim(s.hcpcs::text), %L) IS NOT NULL OR nullif(btrim(s.ndc2::text), %L) IS NOT NULL',
+        '', '', staging, '', '');
+    src text := format('SELECT CASE WHEN j7599._crosswalk_ndc(r.ndc_text) THEN r.ndc_text::j7599.ndc END AS ndc, '
+                       'r.code, r.drug_name, r.hcpcs_dosage FROM (%s) AS r '
+                       'WHERE j7599._crosswalk_ndc(r.ndc_text)', raw);
+    p daterange := valid;
+    bad text;
+    n_file bigint;
+    n_alt bigint;
+    n_prev bigint;
+    n_lost bigint;
+    n_ins bigint;
+    n_upd bigint;
+    n_upd2 bigint;
+    n_same bigint;
+    n_closed bigint;
+    n_absent bigint;
+BEGIN
+    IF staging IS NULL OR nullif(btrim(source), '') IS NULL OR p IS NULL THEN
+        RAISE EXCEPTION 'load_ndc_crosswalk needs a staging table, a source and a validity range'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF isempty(p) OR lower_inf(p) THEN
+        RAISE EXCEPTION 'the validity range % of a crosswalk file needs a first day', p
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'A quarterly file is valid for its quarter, e.g. ''[2026-01-01,2026-04-01)''.';
+    END IF;
+    PERFORM j7599.staging_check(staging, 'hcpcs', 'ndc2', 'drug_name', 'hcpcs_dosage');
+
+    EXECUTE format('SELECT min(coalesce(code, %L)) FROM (%s) AS s WHERE code IS NULL OR code !~ %L',
+                   '(none)', raw, '^([A-Z][0-9]{4}|[0-9]{4}[0-9FTU])$') INTO bad;
+    IF bad IS NOT NULL THEN
+        RAISE EXCEPTION 'staging table % holds "%", which is not a HCPCS or CPT code', staging, bad
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    EXECUTE format('SELECT count(*) FILTER (WHERE j7599._crosswalk_ndc(ndc_text)), '
+                   '       count(*) FILTER (WHERE NOT coalesce(j7599._crosswalk_ndc(ndc_text), false)) FROM (%s) AS r',
+                   raw)
+        INTO n_file, n_alt;
+    EXECUTE format('SELECT min(ndc::text || %L || code) FROM (SELECT ndc, code FROM (%s) AS s '
+                   'GROUP BY ndc, code HAVING count(*) > 1) AS d', ' ', src)
+        INTO bad;
+    IF bad IS NOT NULL THEN
+        RAISE EXCEPTION 'staging table % holds % more than once', staging, bad
+            USING ERRCODE = 'cardinality_violation';
+    END IF;
+
+    -- refusals, before anything changes: no NDC at all, and a file that lacks
+    -- more than a tenth of the NDCs in force on its first day or on the day
+    -- before (the previous quarter)
+    PERFORM j7599._empty_staging_check(staging, n_file);
+    EXECUTE format(
+        'WITH s AS (%s) '
+        'SELECT count(*), count(*) FILTER (WHERE NOT EXISTS (SELECT FROM s WHERE s.ndc OPERATOR(j7599.=) x.ndc '
+        '                                                      AND s.code = x.code)) '
+        'FROM j7599.ndc_code AS x WHERE x.valid @> lower($1) OR x.valid @> (lower($1) - 1)', src)
+        INTO n_prev, n_lost
+        USING p;
+    PERFORM j7599._mass_close_check('load_ndc_crosswalk', 'crosswalk rows (NDC and code)', n_lost, n_prev,
+                                    lower(p), allow_mass_close);
+
+    -- rows the file repeats unchanged
+    EXECUTE format(
+        'WITH s AS (%s) SELECT count(*) FROM s WHERE EXISTS (SELECT FROM j7599.ndc_code AS x '
+        '    WHERE x.ndc OPERATOR(j7599.=) s.ndc AND x.code = s.code AND x.valid @> $1 '
+        '      AND x.drug_name IS NOT DISTINCT FROM s.drug_name AND x.hcpcs_dosage IS NOT DISTINCT FROM s.hcpcs_dosage)',
+        src)
+        INTO n_same
+        USING p;
+    -- the same values next to or overlapping the range: the row grows
+    EXECUTE format(
+        'WITH s AS (%s) '
+        'UPDATE j7599.ndc_code AS x SET valid = x.valid + $1, source = x.source || %L || $2 '
+        'FROM s WHERE x.ndc OPERATOR(j7599.=) s.ndc AND x.code = s.code '
+        '  AND x.drug_name IS NOT DISTINCT FROM s.drug_name AND x.hcpcs_dosage IS NOT DISTINCT FROM s.hcpcs_dosage '
+        '  AND (x.valid && $1 OR x.valid -|- $1) AND NOT x.valid @> $1', src, '; ')
+        USING p, source;
+    GET DIAGNOSTICS n_upd = ROW_COUNT;
+    -- other values overlapping the range: the old row ends where the range
+    -- starts, or takes the new values when it starts inside the range
+    EXECUTE format(
+        'WITH s AS (%s), '
+        'cut AS (UPDATE j7599.ndc_code AS x SET valid = daterange(lower(x.valid), lower($1), %L) '
+        '        FROM s WHERE x.ndc OPERATOR(j7599.=) s.ndc AND x.code = s.code AND x.valid && $1 '
+        '          AND (x.drug_name IS DISTINCT FROM s.drug_name OR x.hcpcs_dosage IS DISTINCT FROM s.hcpcs_dosage) '
+        '          AND (lower_inf(x.valid) OR lower(x.valid) < lower($1)) RETURNING 1), '
+        'moved AS (UPDATE j7599.ndc_code AS x SET drug_name = s.drug_name, hcpcs_dosage = s.hcpcs_dosage, '
+        '                 valid = x.valid + $1, source = $2 '
+        '        FROM s WHERE x.ndc OPERATOR(j7599.=) s.ndc AND x.code = s.code AND x.valid && $1 '
+        '          AND (x.drug_name IS DISTINCT FROM s.drug_name OR x.hcpcs_dosage IS DISTINCT FROM s.hcpcs_dosage) '
+        '          AND NOT lower_inf(x.valid) AND lower(x.valid) >= lower($1) RETURNING 1) '
+        'SELECT (SELECT count(*) FROM cut) + (SELECT count(*) FROM moved)', src, '[)')
+        INTO n_upd2
+        USING p, source;
+    n_upd := n_upd + n_upd2;
+    -- the rest of the file is new for this range
+    EXECUTE format(
+        'WITH s AS (%s) '
+        'INSERT INTO j7599.ndc_code (ndc, code, drug_name, hcpcs_dosage, valid, source, shipped) '
+        'SELECT s.ndc, s.code, s.drug_name, s.hcpcs_dosage, $1, $2, false FROM s '
+        'WHERE NOT EXISTS (SELECT FROM j7599.ndc_code AS x WHERE x.ndc OPERATOR(j7599.=) s.ndc AND x.code = s.code '
+        '                     AND x.valid && $1)', src)
+        USING p, source;
+    GET DIAGNOSTICS n_ins = ROW_COUNT;
+
+    -- rows the file lacks: one running past the first day of the range ends
+    -- there; the others (ending with the previous quarter, or starting inside
+    -- the range) are counted
+    EXECUTE format(
+        'WITH s AS (%s), '
+        'absent AS (SELECT x.ctid AS id, x.valid FROM j7599.ndc_code AS x '
+        '            WHERE (x.valid @> lower($1) OR x.valid @> (lower($1) - 1)) '
+        '              AND NOT EXISTS (SELECT FROM s WHERE s.ndc OPERATOR(j7599.=) x.ndc AND s.code = x.code)), '
+        'cl AS (UPDATE j7599.ndc_code AS x SET valid = daterange(lower(x.valid), lower($1), %L) '
+        '        FROM absent AS a WHERE x.ctid = a.id AND x.valid @> lower($1) '
+        '          AND (lower_inf(x.valid) OR lower(x.valid) < lower($1)) RETURNING 1) '
+        'SELECT (SELECT count(*) FROM cl), (SELECT count(*) FROM absent)', src, '[)')
+        INTO n_closed, n_absent
+        USING p;
+
+    RETURN QUERY SELECT n_ins, n_upd, n_same, n_closed, n_absent - n_closed, n_alt;
 END
 $$;

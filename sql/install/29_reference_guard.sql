@@ -31,6 +31,7 @@ SELECT pg_catalog.pg_extension_config_dump('j7599.drug_code', 'WHERE NOT shipped
 SELECT pg_catalog.pg_extension_config_dump('j7599.payer', 'WHERE NOT shipped');
 SELECT pg_catalog.pg_extension_config_dump('j7599.payer_alias', 'WHERE NOT shipped');
 SELECT pg_catalog.pg_extension_config_dump('j7599.policy', 'WHERE NOT shipped');
+-- (ndc_code is registered in 90_code_sets.sql, after the other parts' registrations)
 
 -- BEFORE UPDATE: a changed shipped row becomes a user row.
 CREATE FUNCTION j7599.reference_row_updated() RETURNS trigger
@@ -104,6 +105,28 @@ BEGIN
 END
 $$;
 
+-- BEFORE INSERT on ndc_code: the key holds an ndc, whose = is the
+-- extension's operator (reference_row_inserted compares with the bare =).
+CREATE FUNCTION j7599.crosswalk_row_inserted() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    n bigint;
+BEGIN
+    NEW.shipped := false;
+    UPDATE j7599.ndc_code AS t
+       SET ndc = NEW.ndc, code = NEW.code, drug_name = NEW.drug_name, hcpcs_dosage = NEW.hcpcs_dosage,
+           valid = NEW.valid, source = NEW.source, shipped = false
+     WHERE t.ndc OPERATOR(j7599.=) NEW.ndc AND t.code = NEW.code AND t.valid = NEW.valid AND t.shipped;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    IF n > 0 THEN
+        RETURN NULL;
+    END IF;
+    RETURN NEW;
+END
+$$;
+
 CREATE TRIGGER reference_row_updated BEFORE UPDATE ON j7599.hcpcs_code
     FOR EACH ROW EXECUTE FUNCTION j7599.reference_row_updated();
 CREATE TRIGGER reference_row_updated BEFORE UPDATE ON j7599.modifier
@@ -119,6 +142,8 @@ CREATE TRIGGER reference_row_updated BEFORE UPDATE ON j7599.payer
 CREATE TRIGGER reference_row_updated BEFORE UPDATE ON j7599.payer_alias
     FOR EACH ROW EXECUTE FUNCTION j7599.reference_row_updated();
 CREATE TRIGGER reference_row_updated BEFORE UPDATE ON j7599.policy
+    FOR EACH ROW EXECUTE FUNCTION j7599.reference_row_updated();
+CREATE TRIGGER reference_row_updated BEFORE UPDATE ON j7599.ndc_code
     FOR EACH ROW EXECUTE FUNCTION j7599.reference_row_updated();
 
 CREATE TRIGGER reference_row_inserted BEFORE INSERT ON j7599.hcpcs_code
@@ -137,6 +162,8 @@ CREATE TRIGGER reference_row_inserted BEFORE INSERT ON j7599.payer_alias
     FOR EACH ROW EXECUTE FUNCTION j7599.payer_alias_inserted();
 CREATE TRIGGER reference_row_inserted BEFORE INSERT ON j7599.policy
     FOR EACH ROW EXECUTE FUNCTION j7599.reference_row_inserted('policy_id');
+CREATE TRIGGER reference_row_inserted BEFORE INSERT ON j7599.ndc_code
+    FOR EACH ROW EXECUTE FUNCTION j7599.crosswalk_row_inserted();
 
 -- Everyone reads; only the owner writes.  Reading needs the schema too.
 GRANT USAGE ON SCHEMA j7599 TO PUBLIC;
@@ -144,20 +171,27 @@ REVOKE ALL ON TABLE j7599.hcpcs_code, j7599.modifier, j7599.modifier_conflict, j
                     j7599.drug_code, j7599.payer, j7599.payer_alias, j7599.policy FROM PUBLIC;
 GRANT SELECT ON TABLE j7599.hcpcs_code, j7599.modifier, j7599.modifier_conflict, j7599.place_of_service,
                       j7599.drug_code, j7599.payer, j7599.payer_alias, j7599.policy TO PUBLIC;
+REVOKE ALL ON TABLE j7599.ndc_code FROM PUBLIC;
+GRANT SELECT ON TABLE j7599.ndc_code TO PUBLIC;
 -- The loaders write the tables with the caller's privileges; they are not for everyone.
 REVOKE ALL ON FUNCTION j7599.load_hcpcs_codes(regclass, text, text, date, boolean),
                        j7599.load_place_of_service(regclass, text, date, text, boolean),
                        j7599.staging_check(regclass, text[]),
                        j7599._empty_staging_check(regclass, bigint),
                        j7599._mass_close_check(text, text, bigint, bigint, date, boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION j7599.load_modifiers(regclass, text, date, boolean),
+                       j7599.load_ndc_crosswalk(regclass, text, daterange, boolean),
+                       j7599._crosswalk_ndc(text) FROM PUBLIC;
 
 -- ---------------------------------------------------------------------------
 -- Comments
 
 COMMENT ON TABLE j7599.hcpcs_code IS
-'HCPCS Level II codes with descriptors, NOC flag and validity. Shipped: the 6,710 codes of the CMS 2020 annual file '
-'(as republished by wamuir/hcpcs). That file has no add, effective or termination dates, so shipped codes are valid '
-'''(,)''; codes added after 2020 (J7521, for example) are missing until a newer file is loaded with load_hcpcs_codes()';
+'HCPCS Level II codes with descriptors, NOC flag, validity and replacement. Shipped: the 6,710 codes of the CMS 2020 '
+'annual file (as republished by wamuir/hcpcs), the 378 more that CMS priced in October 2025 (J7521, J7519, J1010, '
+'J2919, ...: in force by 2025-10-01) and J7514, J7528. The files have no add, effective or termination dates, so a '
+'shipped code is valid ''(,)'' unless a source dates it (J7506: deleted 2016-01-01, replaced by J7512). Load a newer '
+'file with load_hcpcs_codes()';
 COMMENT ON COLUMN j7599.hcpcs_code.code IS 'HCPCS Level II code: a letter and four digits';
 COMMENT ON COLUMN j7599.hcpcs_code.long_description IS 'CMS long descriptor (the 2020 file lower-cases it after the first word)';
 COMMENT ON COLUMN j7599.hcpcs_code.short_description IS 'CMS short descriptor (28 characters at most)';
@@ -167,11 +201,14 @@ COMMENT ON COLUMN j7599.hcpcs_code.code_set IS 'the code set, ''CMS HCPCS Level 
 COMMENT ON COLUMN j7599.hcpcs_code.code_set_version IS 'the version of the file the row comes from (''2020'' for shipped rows)';
 COMMENT ON COLUMN j7599.hcpcs_code.source IS 'the document the row comes from';
 COMMENT ON COLUMN j7599.hcpcs_code.shipped IS 'true: loaded by CREATE EXTENSION and unchanged since (not dumped); false: added or changed by a user (dumped)';
+COMMENT ON COLUMN j7599.hcpcs_code.replaced_by IS 'for a deleted code, the code that replaced it, where known (J7506 -> J7512)';
+COMMENT ON COLUMN j7599.hcpcs_code.confidence IS 'confidence in the row''s dates and replacement (the code and its descriptor come from the named file): confirmed, secondary or assumed';
 
 COMMENT ON TABLE j7599.modifier IS
-'Every known modifier: the 369 HCPCS Level II modifiers of the CMS 2020 file, JZ (2023) and the CPT modifiers seen on '
-'claims (with short descriptions written for j7599: CPT descriptors belong to the AMA), each with a category and its '
-'behaviour on a drug line';
+'Every known modifier: the 369 HCPCS Level II modifiers of the CMS 2020 file, those added since where a source was read '
+'(FS, FT, JZ), the ambulance origin/destination pairs and the CPT modifiers seen on claims (with short descriptions '
+'written for j7599: CPT descriptors belong to the AMA), each with its dates, a category and its behaviour on a drug '
+'line. Load a newer national list with load_modifiers()';
 COMMENT ON COLUMN j7599.modifier.modifier IS 'two letters or digits';
 COMMENT ON COLUMN j7599.modifier.description IS 'CMS descriptor for Level II modifiers; a short description of our own for CPT modifiers';
 COMMENT ON COLUMN j7599.modifier.category IS 'pricing, payment, waste, 340b, ncci_bypass, anatomic, route, informational, procedure, therapy, ambulance, dme, quality or other';
@@ -179,7 +216,7 @@ COMMENT ON COLUMN j7599.modifier.drug_line IS
 'on a drug line the modifier is expected (JW, JZ, KX, JG, TB), allowed, procedure_only (rule MODIFIER_NOT_FOR_DRUG) '
 'or needs_documentation (22: rule MODIFIER_NEEDS_DOCUMENTATION)';
 COMMENT ON COLUMN j7599.modifier.valid IS 'dates the modifier is in force; ''(,)'' when the source gives no dates';
-COMMENT ON COLUMN j7599.modifier.code_set IS '''CMS HCPCS Level II'' or ''CPT''';
+COMMENT ON COLUMN j7599.modifier.code_set IS '''CMS HCPCS Level II'', ''CMS ambulance origin/destination'' or ''CPT''';
 COMMENT ON COLUMN j7599.modifier.code_set_version IS 'the version of the code set the row comes from';
 COMMENT ON COLUMN j7599.modifier.source IS 'where the modifier and its drug_line come from';
 COMMENT ON COLUMN j7599.modifier.confidence IS 'the weakest of the row''s claims (the modifier''s meaning, its drug_line): confirmed, secondary or assumed';
@@ -211,6 +248,20 @@ COMMENT ON COLUMN j7599.drug_code.route IS 'oral or parenteral: the route of the
 COMMENT ON COLUMN j7599.drug_code.source IS 'the code''s descriptor and where the name comes from';
 COMMENT ON COLUMN j7599.drug_code.confidence IS 'confirmed when the descriptor names the drug; assumed for brand names and spellings not checked against a source';
 COMMENT ON COLUMN j7599.drug_code.shipped IS 'true: loaded by CREATE EXTENSION and unchanged since (not dumped); false: added or changed by a user (dumped)';
+COMMENT ON COLUMN j7599.drug_code.valid IS 'dates the name is billed under the code; a deleted code (J7506) has no row';
+COMMENT ON COLUMN j7599.drug_code.form IS 'the dosage form the code covers: oral, oral suspension, granules, injection or any; a narrative naming an injection is not sent to an oral code';
+
+COMMENT ON TABLE j7599.ndc_code IS
+'Which specific code a package NDC is billed under: the CMS ASP NDC-HCPCS crosswalk, one row per NDC, code and run '
+'of quarters. Shipped: the October 2025 file (valid 2025-10-01 to 2025-12-31), NDCs only: the alternate ids CMS '
+'puts in the NDC column (UPC/GTIN, catalogue numbers) are left out. Load the next quarter with load_ndc_crosswalk()';
+COMMENT ON COLUMN j7599.ndc_code.ndc IS 'the package NDC';
+COMMENT ON COLUMN j7599.ndc_code.code IS 'the HCPCS (or CPT) code CMS bills it under';
+COMMENT ON COLUMN j7599.ndc_code.drug_name IS 'the drug name as the crosswalk writes it';
+COMMENT ON COLUMN j7599.ndc_code.hcpcs_dosage IS 'the amount of one unit of the code (''1 MG'', ''0.1 MG'')';
+COMMENT ON COLUMN j7599.ndc_code.valid IS 'the quarters of the crosswalk files that list the pair';
+COMMENT ON COLUMN j7599.ndc_code.source IS 'the crosswalk files the row comes from';
+COMMENT ON COLUMN j7599.ndc_code.shipped IS 'true: loaded by CREATE EXTENSION and unchanged since (not dumped); false: added or changed by a user (dumped)';
 
 COMMENT ON TABLE j7599.payer IS 'Payers and payer groups. parent_id makes the policy cascade; ''default'' is consulted last for every payer';
 COMMENT ON COLUMN j7599.payer.payer_id IS 'short id: lower-case letters, digits and _';
@@ -266,6 +317,24 @@ COMMENT ON FUNCTION j7599.load_place_of_service(regclass, text, date, text, bool
 'Loads a newer CMS place-of-service list from a staging table with columns code, name: new codes are inserted (valid '
 'from effective), renamed codes updated (unchanged ones keep their row: a shipped row stays shipped), and when effective is given, codes missing from the list stop being valid on that date. '
 'Refuses (22023, nothing changed) an empty staging table, and closing more than 10% of the codes in force on effective unless allow_mass_close is true. Returns the counts';
+COMMENT ON FUNCTION j7599.load_modifiers(regclass, text, date, boolean) IS
+'Loads a newer national modifier list from a staging table with columns modifier, description: new modifiers are '
+'inserted (category other, drug_line allowed, valid from effective), changed descriptions updated (unchanged ones keep '
+'their row: a shipped row stays shipped), and when effective is given, Level II modifiers missing from the list stop '
+'being valid on that date (CPT modifiers and the ambulance pairs are not in that list and are left alone). Refuses '
+'(22023, nothing changed) an empty staging table, and closing more than 10% of the Level II modifiers in force on '
+'effective unless allow_mass_close is true. Returns the counts';
+COMMENT ON FUNCTION j7599.load_ndc_crosswalk(regclass, text, daterange, boolean) IS
+'Loads one quarter of the CMS ASP NDC-HCPCS crosswalk from a staging table with the file''s columns hcpcs, ndc2, '
+'drug_name, hcpcs_dosage, valid for the given range: a pair the file repeats unchanged extends its row, a changed '
+'pair gets a row of its own, new pairs are inserted, a pair the file lacks whose row runs past the range''s first day '
+'ends there. Values of ndc2 that are not 5-4-2 NDCs (UPC/GTIN and other alternate ids) are left out and counted. '
+'Refuses (22023, nothing changed) a staging table with no NDC, and a file lacking more than 10% of the pairs in force '
+'on the first day or the day before unless allow_mass_close is true. Returns the counts';
+COMMENT ON FUNCTION j7599._crosswalk_ndc(text) IS
+'Internal: true when a value of the crosswalk''s NDC column is an NDC (5-4-2 with hyphens, accepted by the ndc type), false for an alternate id';
+COMMENT ON FUNCTION j7599.crosswalk_row_inserted() IS
+'Trigger: an inserted crosswalk row is a user row; one with the NDC, code and range of a still-shipped row replaces that row';
 COMMENT ON FUNCTION j7599._empty_staging_check(regclass, bigint) IS
 'Internal: raises 22023 when a loader''s staging table holds no code (used by the loaders)';
 COMMENT ON FUNCTION j7599._mass_close_check(text, text, bigint, bigint, date, boolean) IS

@@ -8,7 +8,7 @@ SELECT plan(58);
 -- ---- payers and aliases -------------------------------------------------------
 SELECT set_eq($$SELECT payer_id || ':' || coalesce(parent_id, '-') || ':' || is_group FROM j7599.payer$$,
               ARRAY['default:-:true', 'medicare:default:false', 'buca:default:true', 'aetna:buca:false',
-                    'bcbs:buca:false', 'cigna:buca:false', 'uhc:buca:false'],
+                    'bcbs:buca:false', 'cigna:buca:false', 'uhc:buca:false', 'medicare_bid:medicare:false'],
               'the shipped payers and their parents');
 SELECT is((SELECT count(*) FROM j7599.payer_alias WHERE j7599.payer_resolve(alias) IS DISTINCT FROM payer_id),
           0::bigint, 'every shipped alias resolves to its payer');
@@ -138,7 +138,7 @@ SELECT is((SELECT from_payer FROM j7599.policy_explain('uhc', '2024-06-01') WHER
 UPDATE j7599.policy SET valid = '[2017-01-01,2026-01-01)' WHERE policy_id = 'bcbs-j7599';
 SELECT results_eq($$SELECT valid, shipped FROM j7599.policy WHERE policy_id = 'bcbs-j7599'$$,
                   $$VALUES ('[2017-01-01,2026-01-01)'::daterange, false)$$, 'editing a shipped policy clears shipped');
-SELECT is((SELECT count(*) FROM j7599.policy WHERE shipped), 4::bigint, 'the four other shipped policies are untouched');
+SELECT is((SELECT count(*) FROM j7599.policy WHERE shipped), 5::bigint, 'the five other shipped policies are untouched');
 
 -- ---- function properties -------------------------------------------------------
 SELECT is((SELECT count(*) FROM pg_proc

@@ -6,8 +6,9 @@ SET LOCAL search_path = public;
 SELECT plan(62);
 
 -- ---- HCPCS codes -------------------------------------------------------------
-SELECT is((SELECT count(*) FROM j7599.hcpcs_code), 6710::bigint, '6,710 HCPCS Level II codes are shipped');
-SELECT is((SELECT count(*) FROM j7599.hcpcs_code WHERE shipped), 6710::bigint, 'all of them are marked shipped');
+SELECT is((SELECT count(*) FROM j7599.hcpcs_code), 7090::bigint,
+          '7,090 HCPCS Level II codes are shipped: 6,710 of 2020, 378 priced in October 2025, J7528 and J7514');
+SELECT is((SELECT count(*) FROM j7599.hcpcs_code WHERE shipped), 7090::bigint, 'all of them are marked shipped');
 SELECT set_eq(
     $$SELECT code FROM j7599.hcpcs_code WHERE is_noc$$,
     ARRAY['J3490', 'J3590', 'J3591', 'J7199', 'J7599', 'J7699', 'J7799', 'J7999', 'J8498', 'J8499', 'J8597', 'J8999',
@@ -17,13 +18,15 @@ SELECT results_eq(
     $$SELECT long_description, short_description, code_set, code_set_version FROM j7599.hcpcs_code WHERE code = 'J7599'$$,
     $$VALUES ('Immunosuppressive drug, not otherwise classified', 'Immunosuppressive drug noc', 'CMS HCPCS Level II', '2020')$$,
     'J7599 carries the CMS 2020 descriptors');
-SELECT is((SELECT count(*) FROM j7599.hcpcs_code WHERE valid <> '(,)' OR code_set_version <> '2020'), 0::bigint,
-          'the 2020 file has no dates: every shipped code is valid (,) and version 2020');
-SELECT ok((SELECT bool_and(source LIKE '%wamuir/hcpcs%') FROM j7599.hcpcs_code), 'every code names its source');
-SELECT is((SELECT count(*) FROM j7599.hcpcs_code WHERE code = 'J7521'), 0::bigint,
-          'J7521 (added after 2020) is not in the shipped set');
+SELECT is((SELECT count(*) FROM j7599.hcpcs_code WHERE (valid <> '(,)' AND code <> 'J7506')
+                                                 OR code_set_version NOT IN ('2020', '2025-10', '2025Q1', '2025Q3')), 0::bigint,
+          'the files have no dates: every shipped code but J7506 is valid (,)');
+SELECT ok((SELECT bool_and(source LIKE '%wamuir/hcpcs%' OR source LIKE '%crowbarmassage/340b-optimizer-v2%'
+                           OR source LIKE '%EszopiCoder/MedBCalc%') FROM j7599.hcpcs_code), 'every code names its source');
+SELECT is((SELECT code_set_version FROM j7599.hcpcs_code WHERE code = 'J7521'), '2025-10',
+          'J7521 (added after 2020) comes from the October 2025 file');
 SELECT ok(obj_description('j7599.hcpcs_code'::regclass) LIKE '%no add, effective or termination dates%',
-          'the table comment says the file has no dates');
+          'the table comment says the files have no dates');
 
 -- ---- modifiers ----------------------------------------------------------------
 SELECT cmp_ok((SELECT count(*) FROM j7599.modifier), '>=', 370::bigint, 'at least 370 modifiers');
@@ -64,8 +67,8 @@ SELECT is((SELECT count(*) FROM j7599.modifier WHERE confidence NOT IN ('confirm
 SELECT set_eq(
     $$SELECT modifier_a || '/' || modifier_b FROM j7599.modifier_conflict$$,
     ARRAY['JW/JZ', 'GA/GZ', 'GA/GY', 'GY/GZ', 'EY/GA', 'GA/GL', 'GA/GX', '59/XE', '59/XP', '59/XS', '59/XU',
-          'XE/XP', 'XE/XS', 'XE/XU', 'XP/XS', 'XP/XU', 'XS/XU', 'JG/TB', 'JA/JB'],
-    'the 19 conflicting pairs');
+          'XE/XP', 'XE/XS', 'XE/XU', 'XP/XS', 'XP/XU', 'XS/XU', 'JG/TB', 'JA/JB', 'GA/KX', 'GY/KX', 'GZ/KX'],
+    'the 22 conflicting pairs');
 SELECT is((SELECT count(*) FROM j7599.modifier_conflict WHERE NOT modifier_a < modifier_b), 0::bigint,
           'every pair is stored with modifier_a < modifier_b');
 SELECT results_eq($$SELECT confidence, source LIKE '%logical, not sourced%' FROM j7599.modifier_conflict
@@ -98,39 +101,41 @@ SELECT set_eq($$SELECT drug FROM j7599.drug_code WHERE name_kind = 'brand' AND c
               ARRAY['envarsus xr', 'envarsus', 'astagraf xl', 'astagraf', 'zortress', 'simulect'],
               'brand names of codes named in descriptors and sources');
 SELECT is((SELECT code FROM j7599.drug_code WHERE drug = 'basiliximab'), 'J0480', 'basiliximab has J0480');
-SELECT set_eq($$SELECT code FROM j7599.drug_code WHERE drug = 'prednisone'$$, ARRAY['J7506', 'J7512'],
-              'prednisone has its oral codes');
+SELECT set_eq($$SELECT code FROM j7599.drug_code WHERE drug = 'prednisone'$$, ARRAY['J7512'],
+              'prednisone has its oral code in force (J7506 was replaced by J7512)');
 SELECT is((SELECT count(*) FROM j7599.drug_code WHERE confidence NOT IN ('confirmed', 'secondary', 'assumed')
-                                                  OR source NOT LIKE 'CMS HCPCS Level II 2020:%'), 0::bigint,
+                                                  OR source !~ '^(CMS HCPCS Level II 2020|CMS ASP payment-limit file October 2025|research notes): '),
+          0::bigint,
           'every drug row names the descriptor of its code');
 
 -- ---- comments -----------------------------------------------------------------
 SELECT is((SELECT count(*) FROM pg_class c
             WHERE c.relnamespace = 'j7599'::regnamespace AND c.relkind = 'r'
               AND c.relname IN ('hcpcs_code', 'modifier', 'modifier_conflict', 'place_of_service', 'drug_code',
-                                'payer', 'payer_alias', 'policy')
+                                'payer', 'payer_alias', 'policy', 'ndc_code')
               AND obj_description(c.oid, 'pg_class') IS NULL), 0::bigint, 'every reference table has a comment');
 SELECT is((SELECT count(*) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
             WHERE c.relnamespace = 'j7599'::regnamespace
               AND c.relname IN ('hcpcs_code', 'modifier', 'modifier_conflict', 'place_of_service', 'drug_code',
-                                'payer', 'payer_alias', 'policy')
+                                'payer', 'payer_alias', 'policy', 'ndc_code')
               AND a.attnum > 0 AND NOT a.attisdropped AND col_description(c.oid, a.attnum) IS NULL), 0::bigint,
           'every column of the reference tables has a comment');
 SELECT is((SELECT count(*) FROM pg_proc p
             WHERE p.pronamespace = 'j7599'::regnamespace
               AND p.proname IN ('payer_resolve', 'payer_chain', 'payer_chain_ids', 'policy_trace', 'policy_for',
                                 'policy_explain', 'staging_check', 'load_hcpcs_codes', 'load_place_of_service',
-                                'reference_row_updated', 'reference_row_inserted', 'payer_alias_inserted')
-              AND obj_description(p.oid, 'pg_proc') <> ''), 12::bigint,
-          'the twelve reference and policy functions exist and have comments');
+                                'reference_row_updated', 'reference_row_inserted', 'payer_alias_inserted',
+                                'load_modifiers', 'load_ndc_crosswalk', 'crosswalk_row_inserted', '_crosswalk_ndc')
+              AND obj_description(p.oid, 'pg_proc') <> ''), 16::bigint,
+          'the sixteen reference and policy functions exist and have comments');
 
 -- ---- dump registration --------------------------------------------------------
 SELECT is((SELECT array_agg(cfg::regclass::text ORDER BY cfg::regclass::text)
            FROM pg_extension, unnest(extconfig, extcondition) AS u(cfg, cond)
            WHERE extname = 'j7599' AND cond = 'WHERE NOT shipped'),
           ARRAY['j7599.drug_code', 'j7599.hcpcs_code', 'j7599.modifier', 'j7599.modifier_conflict',
-                'j7599.payer', 'j7599.payer_alias', 'j7599.place_of_service', 'j7599.policy'],
-          'the eight reference tables are registered with pg_extension_config_dump, saving only rows WHERE NOT shipped');
+                'j7599.ndc_code', 'j7599.payer', 'j7599.payer_alias', 'j7599.place_of_service', 'j7599.policy'],
+          'the nine reference tables are registered with pg_extension_config_dump, saving only rows WHERE NOT shipped');
 SELECT is((SELECT array_agg(cfg::regclass::text || ':' || cond ORDER BY cfg::regclass::text)
            FROM pg_extension, unnest(extconfig, extcondition) AS u(cfg, cond)
            WHERE extname = 'j7599' AND cond <> 'WHERE NOT shipped'),
@@ -169,14 +174,16 @@ SELECT results_eq($$SELECT alias, shipped FROM j7599.payer_alias WHERE j7599.pay
 -- ---- loading a newer HCPCS file -----------------------------------------------
 CREATE TEMP TABLE hcpcs_stage (code text, long_description text, short_description text, extra int);
 INSERT INTO hcpcs_stage (code, long_description, short_description)
-SELECT code, long_description, short_description FROM j7599.hcpcs_code WHERE code <> 'J7513';
+SELECT code, long_description, short_description FROM j7599.hcpcs_code WHERE code NOT IN ('J7513', 'J7506');
 UPDATE hcpcs_stage SET long_description = 'Tacrolimus, extended release, (envarsus xr), oral, 0.25 mg (2025 wording)'
  WHERE code = 'J7503';
+DELETE FROM hcpcs_stage WHERE code = 'J7521';
+DELETE FROM j7599.hcpcs_code WHERE code = 'J7521';
 INSERT INTO hcpcs_stage VALUES (' j7521 ', 'Tacrolimus, granules, for oral suspension, 0.1 mg', 'Tacrolim granules oral susp', 1);
 SELECT results_eq(
     $$SELECT * FROM j7599.load_hcpcs_codes('hcpcs_stage', '2025', 'test file', effective => '2025-01-01')$$,
-    $$VALUES (1::bigint, 1::bigint, 1::bigint, 0::bigint)$$,
-    'load_hcpcs_codes reports 1 inserted, 1 updated (the one changed descriptor), 1 closed');
+    $$VALUES (1::bigint, 1::bigint, 1::bigint, 1::bigint)$$,
+    'load_hcpcs_codes reports 1 inserted, 1 updated (the one changed descriptor), 1 closed, 1 missing and already closed (J7506)');
 SELECT results_eq($$SELECT valid, shipped, is_noc, code_set_version FROM j7599.hcpcs_code WHERE code = 'J7521'$$,
                   $$VALUES ('[2025-01-01,)'::daterange, false, false, '2025')$$,
                   'a new code is valid from the effective date and is a user row');
@@ -189,12 +196,12 @@ SELECT results_eq($$SELECT long_description, valid, is_noc, code_set_version, so
                            ('Immunosuppressive drug, not otherwise classified', '(,)'::daterange, true, '2020',
                             'CMS HCPCS Level II annual file 2020, as republished in github.com/wamuir/hcpcs', false)$$,
                   'a known code whose descriptors changed takes them and the version, keeps is_noc; an unchanged code keeps its version and source');
-SELECT is((SELECT count(*) FROM j7599.hcpcs_code WHERE shipped), 6707::bigint,
-          'the codes the file leaves unchanged stay shipped (all but J7503, J7513 and the edited J7599)');
+SELECT is((SELECT count(*) FROM j7599.hcpcs_code WHERE shipped), 7086::bigint,
+          'the codes the file leaves unchanged stay shipped (all but J7503, J7513, the edited J7599 and the deleted J7521)');
 SELECT results_eq(
     $$SELECT * FROM j7599.load_hcpcs_codes('hcpcs_stage', '2025b', 'test file again')$$,
-    $$VALUES (0::bigint, 0::bigint, 0::bigint, 1::bigint)$$,
-    'without an effective date nothing is closed; the missing code is counted; unchanged codes are not updated');
+    $$VALUES (0::bigint, 0::bigint, 0::bigint, 2::bigint)$$,
+    'without an effective date nothing is closed; the missing codes are counted; unchanged codes are not updated');
 CREATE TEMP TABLE bad_stage (code text, long_description text);
 SELECT throws_ok($$SELECT * FROM j7599.load_hcpcs_codes('bad_stage', '2025', 'x')$$, '42703', NULL,
                  'a staging table without short_description is refused (42703)');

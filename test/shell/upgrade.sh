@@ -22,7 +22,7 @@ PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 OLD=j7599_upg_old_$$
 NEW=j7599_upg_new_$$
 WORK=$(mktemp -d /tmp/j7599-upgrade.XXXXXX)
-TABLES="hcpcs_code modifier modifier_conflict place_of_service drug_code payer payer_alias policy"
+TABLES="hcpcs_code modifier modifier_conflict place_of_service drug_code payer payer_alias policy ndc_code"
 
 . "$(dirname "$0")/lib/tap.sh"
 sqlstate() {    # sqlstate <db> <sql>: 00000 when the statement succeeds, else its SQLSTATE
