@@ -64,6 +64,7 @@ if [ $failed -ne 0 ]; then
 	echo "suites: $passed passed, $failed failed"
 	exit 1
 fi
+suite "shipped reference data is fresh (gen_reference_data.pl --check)" perl scripts/gen_reference_data.pl --check
 suite "C unit tests of the parsers (ASan, UBSan)" make -s -f test/c.mk unit
 suite "C unit tests of the narrative reader (ASan, UBSan)" make -s -f test/narrative.mk unit
 suite "fuzzers of the parsers (${FUZZ_SECONDS:-15}s each)" fuzz make -s -f test/c.mk fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-15}"

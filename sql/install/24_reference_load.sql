@@ -313,7 +313,7 @@ $$;
 -- Loads the national modifier list.  Staging columns: modifier, description.
 -- Modifiers the file does not know (CPT modifiers, the ambulance pairs) are
 -- left alone; only Level II modifiers missing from the file are closed.
-CREATE FUNCTION j7599.load_modifiers(staging regclass, source text, effective date DEFAULT NULL,
+CREATE OR REPLACE FUNCTION j7599.load_modifiers(staging regclass, source text, effective date DEFAULT NULL,
                                      allow_mass_close boolean DEFAULT false)
 RETURNS TABLE (inserted bigint, updated bigint, unchanged bigint, closed bigint, not_in_file bigint)
 LANGUAGE plpgsql VOLATILE
@@ -428,13 +428,13 @@ $$;
 -- An NDC as the crosswalk column holds it: 5-4-2 with hyphens, accepted by
 -- the ndc type.  Anything else there (UPC/GTIN, catalogue numbers; a bare
 -- 12-digit number is a UPC, not a 6-4-2 NDC) is an alternate id.
-CREATE FUNCTION j7599._crosswalk_ndc(value text) RETURNS boolean
+CREATE OR REPLACE FUNCTION j7599._crosswalk_ndc(value text) RETURNS boolean
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 RETURN value OPERATOR(pg_catalog.~) '^[0-9]{5}-[0-9]{4}-[0-9]{2}$' AND j7599.is_ndc(value);
 
 -- Loads one quarter of the CMS ASP NDC-HCPCS crosswalk.  Staging columns as
 -- in the CMS file: hcpcs, ndc2, drug_name, hcpcs_dosage.
-CREATE FUNCTION j7599.load_ndc_crosswalk(staging regclass, source text, valid daterange,
+CREATE OR REPLACE FUNCTION j7599.load_ndc_crosswalk(staging regclass, source text, valid daterange,
                                          allow_mass_close boolean DEFAULT false)
 RETURNS TABLE (inserted bigint, updated bigint, unchanged bigint, closed bigint, not_in_file bigint,
                alternate_ids bigint)
