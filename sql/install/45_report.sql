@@ -100,16 +100,17 @@ BEGIN
                                WHEN 'findings' THEN 'NULL::bytea' ELSE 'NULL::text' END || ' AS ' || k);
         END IF;
     END LOOP;
-    -- MATERIALIZED: payer_resolve and the line functions must not be pushed
-    -- below the grouping, where they would run once per row
+    -- every CTE MATERIALIZED: payer_resolve and the line functions run once
+    -- per distinct value, neither pushed below the grouping (once per row of
+    -- the table) nor pulled up into the join (once per group)
     RETURN QUERY EXECUTE
         'WITH g AS MATERIALIZED (SELECT ' || array_to_string(sel, ', ')
         || ', count(*) AS lines, sum(' || c.units || ') AS units FROM ' || tbl::text || ' AS t'
         || CASE WHEN cardinality(grp) = 0 THEN ' HAVING count(*) > 0'
                 ELSE ' GROUP BY ' || array_to_string(grp, ', ') END || '), '
-        || 'p AS (SELECT s.payer, j7599.payer_resolve(s.payer) AS payer_id '
+        || 'p AS MATERIALIZED (SELECT s.payer, j7599.payer_resolve(s.payer) AS payer_id '
         || 'FROM (SELECT DISTINCT g.payer FROM g WHERE g.payer IS NOT NULL) AS s), '
-        || 'l AS (SELECT s.line, j7599.code(s.hl) AS code, j7599.modifiers(s.hl) AS modifiers '
+        || 'l AS MATERIALIZED (SELECT s.line, j7599.code(s.hl) AS code, j7599.modifiers(s.hl) AS modifiers '
         || 'FROM (SELECT DISTINCT g.line, '
         || CASE c.line_kind WHEN 'hcpcs_line' THEN 'g.line'
                 -- a malformed text line never raises: it is a line without code
