@@ -9,7 +9,7 @@
 -- Runs in one transaction and rolls back.
 BEGIN;
 SET LOCAL search_path = public, j7599;
-SELECT plan(36);
+SELECT plan(35);
 
 CREATE TABLE rep_claims (
     id    int PRIMARY KEY,
