@@ -1,18 +1,21 @@
 /*
  * Analysts' figures over a registered table: utilisation (lines and units by
  * month, payer, place of service and code), modifier usage, the payer
- * spellings that resolve to no payer, and the findings of each rule by payer
- * spelling (the one place that reads j7599._finding_mask).  All run as the
- * caller (a table the caller cannot read gives 42501, an unregistered one
- * 55000) and read the table in one query each, which may use parallel
- * workers: rows are first grouped by their raw values, and what needs a
- * function per value (payer resolution, the code and modifiers of a text
- * line) runs once per distinct value of the groups.
+ * spellings that resolve to no payer, and (for the report) the findings of
+ * the rule engine.  All run as the caller (a table the caller cannot read
+ * gives 42501, an unregistered one 55000) and rest on one core,
+ * _report_groups: one query, which may use parallel workers, reads the table
+ * once and groups its rows by the raw values asked for (month of service,
+ * payer spelling, place of service, the line as it is stored, the set of
+ * findings); what needs a function per value (payer resolution, the code and
+ * modifiers of a line) then runs once per distinct value of the groups.
  */
 
 -- The expressions over a registered table (alias t) that the figures group
 -- by; NULL constants for the columns not registered.  Each registered column
 -- is checked again with _column_kind (42703/42804, as the audits check it).
+-- The month is the timestamp of its first day (cast to date once per group,
+-- not once per row).
 CREATE FUNCTION j7599._report_columns(tbl regclass, OUT line_kind text, OUT line text, OUT payer text,
                                       OUT pos text, OUT month text, OUT units text)
 RETURNS record
@@ -34,10 +37,10 @@ BEGIN
         PERFORM j7599._column_kind(tbl, r.pos, 'pos');
         pos := format('t.%I::text', r.pos);
     END IF;
-    month := 'NULL::date';
+    month := 'NULL::timestamp';
     IF r.service_date IS NOT NULL THEN
         PERFORM j7599._column_kind(tbl, r.service_date, 'service_date');
-        month := format('date_trunc(''month'', t.%I::timestamp)::date', r.service_date);
+        month := format('date_trunc(''month'', t.%I::timestamp)', r.service_date);
     END IF;
     units := 'NULL::numeric';
     IF r.units IS NOT NULL THEN
@@ -47,124 +50,124 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION j7599._report_columns(regclass) IS
-'Internal: the quoted expressions (alias t) giving the line, payer, place of service, month of service and units of a registered table''s rows; 55000 when it is not registered';
+'Internal: the quoted expressions (alias t) giving the line, payer, place of service, first instant of the month of service and units of a registered table''s rows; 55000 when it is not registered';
 
--- The line of a grouped line key (an expression over "key"): the value
--- itself for an hcpcs_line column, the parsed text or NULL for a text one
--- (a malformed line never raises).
-CREATE FUNCTION j7599._report_line_of(line_kind text, key text) RETURNS text
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-RETURN CASE line_kind WHEN 'hcpcs_line' THEN key
-       ELSE format('CASE WHEN j7599.is_hcpcs_line(%1$s) THEN %1$s::j7599.hcpcs_line END', key) END;
-COMMENT ON FUNCTION j7599._report_line_of(text, text) IS
-'Internal: the expression that turns a grouped line value into an hcpcs_line, NULL for a malformed text line';
-
-CREATE FUNCTION j7599.utilisation(tbl regclass)
-RETURNS TABLE(month date, payer_id text, pos text, code text, lines bigint, units numeric)
+/*
+ * The one pass.  keys names what the rows are grouped by, any of month,
+ * payer, pos, line and findings (the set of findings of the rule engine,
+ * j7599._finding_mask: asked for only by the report, the one caller that
+ * pays for the rule engine); the other columns are NULL.  A row per group:
+ * month (first day), payer (the spelling) and payer_id (what it resolves to),
+ * pos, code and modifiers (NULL for a malformed or missing line; the
+ * modifiers in billed order), finding_set (a bytea, bit n as get_bit() reads
+ * it being the (rule, severity) that _finding_bits() lists for bit_no n;
+ * empty for a line without findings), lines and the sum of units.  Two
+ * spellings of one line (J7599-KX, J7599:KX) are two groups with the same
+ * code and modifiers: callers sum over what they need.
+ */
+CREATE FUNCTION j7599._report_groups(tbl regclass, keys text[])
+RETURNS TABLE(month date, payer text, payer_id text, pos text, code text, modifiers text[],
+              finding_set bytea, lines bigint, units numeric)
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     c record := j7599._report_columns(tbl);
+    bad text := (SELECT string_agg(k, ', ') FROM unnest(keys) AS k
+                 WHERE k IS NULL OR k NOT IN ('month', 'payer', 'pos', 'line', 'findings'));
+    sel text[] := '{}';
+    grp text[] := '{}';
+    e text;
+    k text;
 BEGIN
+    IF bad IS NOT NULL OR keys IS NULL THEN
+        RAISE EXCEPTION 'invalid report grouping key: %', coalesce(bad, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'The keys are month, payer, pos, line and findings.';
+    END IF;
+    -- the grouping columns, in the order of the select list; a key not asked
+    -- for, or whose column is not registered, is a NULL constant and no key
+    FOREACH k IN ARRAY ARRAY['month', 'payer', 'pos', 'line', 'findings'] LOOP
+        e := CASE k WHEN 'month' THEN c.month WHEN 'payer' THEN c.payer WHEN 'pos' THEN c.pos
+                    WHEN 'line' THEN c.line
+                    ELSE 'j7599._finding_mask(' || j7599._call_args(tbl) || ')' END;
+        IF k = ANY (keys) AND e NOT LIKE 'NULL::%' THEN
+            sel := sel || (e || ' AS ' || k);
+            grp := grp || cardinality(sel)::text;
+        ELSE
+            sel := sel || (CASE k WHEN 'month' THEN 'NULL::timestamp' WHEN 'line' THEN
+                               CASE c.line_kind WHEN 'hcpcs_line' THEN 'NULL::j7599.hcpcs_line' ELSE 'NULL::text' END
+                               WHEN 'findings' THEN 'NULL::bytea' ELSE 'NULL::text' END || ' AS ' || k);
+        END IF;
+    END LOOP;
+    -- every CTE MATERIALIZED: payer_resolve and the line functions run once
+    -- per distinct value, neither pushed below the grouping (once per row of
+    -- the table) nor pulled up into the join (once per group)
     RETURN QUERY EXECUTE
-        'WITH g AS (SELECT ' || c.month || ' AS month, ' || c.payer || ' AS payer, ' || c.pos || ' AS pos, '
-        || c.line || ' AS line, count(*) AS lines, sum(' || c.units || ') AS units FROM ' || tbl::text
-        || ' AS t GROUP BY 1, 2, 3, 4), '
-        || 'p AS (SELECT s.payer, j7599.payer_resolve(s.payer) AS payer_id '
+        'WITH g AS MATERIALIZED (SELECT ' || array_to_string(sel, ', ')
+        || ', count(*) AS lines, sum(' || c.units || ') AS units FROM ' || tbl::text || ' AS t'
+        || CASE WHEN cardinality(grp) = 0 THEN ' HAVING count(*) > 0'
+                ELSE ' GROUP BY ' || array_to_string(grp, ', ') END || '), '
+        || 'p AS MATERIALIZED (SELECT s.payer, j7599.payer_resolve(s.payer) AS payer_id '
         || 'FROM (SELECT DISTINCT g.payer FROM g WHERE g.payer IS NOT NULL) AS s), '
-        || 'l AS (SELECT s.line, j7599.code(' || j7599._report_line_of(c.line_kind, 's.line') || ') AS code '
-        || 'FROM (SELECT DISTINCT g.line FROM g WHERE g.line IS NOT NULL) AS s) '
-        || 'SELECT g.month, p.payer_id, g.pos, l.code, sum(g.lines)::bigint, sum(g.units)::numeric '
+        || 'l AS MATERIALIZED (SELECT s.line, j7599.code(s.hl) AS code, j7599.modifiers(s.hl) AS modifiers '
+        || 'FROM (SELECT DISTINCT g.line, '
+        || CASE c.line_kind WHEN 'hcpcs_line' THEN 'g.line'
+                -- a malformed text line never raises: it is a line without code
+                ELSE 'CASE WHEN j7599.is_hcpcs_line(g.line) THEN g.line::j7599.hcpcs_line END' END
+        || ' AS hl FROM g WHERE g.line IS NOT NULL) AS s) '
+        || 'SELECT g.month::date, g.payer, p.payer_id, g.pos, l.code, l.modifiers, g.findings, g.lines, g.units::numeric '
         || 'FROM g LEFT JOIN p ON p.payer = g.payer LEFT JOIN l ON l.line '
-        || CASE c.line_kind WHEN 'hcpcs_line' THEN 'OPERATOR(j7599.=)' ELSE '=' END || ' g.line '
-        || 'GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4';
+        || CASE c.line_kind WHEN 'hcpcs_line' THEN 'OPERATOR(j7599.=)' ELSE '=' END || ' g.line';
 END
+$$;
+COMMENT ON FUNCTION j7599._report_groups(regclass, text[]) IS
+'Internal: one pass over a registered table, its rows grouped by the raw values of the keys asked for (month, payer, pos, line, findings); per group the month, payer spelling and the payer id it resolves to, place of service, code and modifiers of the line, set of findings, lines and units. Runs as the caller';
+
+CREATE FUNCTION j7599.utilisation(tbl regclass)
+RETURNS TABLE(month date, payer_id text, pos text, code text, lines bigint, units numeric)
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT g.month, g.payer_id, g.pos, g.code, sum(g.lines)::bigint, sum(g.units)
+    FROM j7599._report_groups(tbl, '{month,payer,pos,line}') AS g
+    GROUP BY 1, 2, 3, 4
+    ORDER BY 1, 2, 3, 4
 $$;
 COMMENT ON FUNCTION j7599.utilisation(regclass) IS
 'For a registered table: lines and units by month of service, payer (the payer id its spelling resolves to, NULL when unresolved), place of service and code (NULL for a malformed or missing line). Runs as the caller; one pass over the table';
 
+-- a line counts once per modifier it carries (J7599-JZ-JZ is one JZ line);
+-- lines without modifiers are the row with modifier NULL
 CREATE FUNCTION j7599.modifier_usage(tbl regclass)
 RETURNS TABLE(code text, modifier text, lines bigint, share numeric)
-LANGUAGE plpgsql STABLE PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-    c record := j7599._report_columns(tbl);
-BEGIN
-    -- a line counts once per modifier it carries (J7599-JZ-JZ is one JZ
-    -- line); lines without modifiers are the row with modifier NULL
-    RETURN QUERY EXECUTE
-        'WITH g AS (SELECT ' || c.line || ' AS line, count(*) AS n FROM ' || tbl::text || ' AS t GROUP BY 1), '
-        || 'l AS (SELECT ' || j7599._report_line_of(c.line_kind, 'g.line') || ' AS hl, g.n FROM g '
-        || 'WHERE g.line IS NOT NULL), '
-        || 'c AS (SELECT j7599.code(l.hl) AS code, j7599.modifiers(l.hl) AS mods, l.n FROM l WHERE l.hl IS NOT NULL), '
-        || 'tot AS (SELECT c.code, sum(c.n) AS n FROM c GROUP BY 1), '
-        || 'm AS (SELECT c.code, x.modifier, sum(c.n) AS n '
-        || 'FROM c CROSS JOIN LATERAL (SELECT DISTINCT u AS modifier FROM unnest(c.mods) AS u) AS x GROUP BY 1, 2 '
-        || 'UNION ALL SELECT c.code, NULL, sum(c.n) FROM c WHERE cardinality(c.mods) = 0 GROUP BY 1) '
-        || 'SELECT m.code, m.modifier, m.n::bigint, round(m.n / tot.n, 4) '
-        || 'FROM m JOIN tot ON tot.code = m.code ORDER BY 1, 3 DESC, 2 NULLS LAST';
-END
+    WITH c AS (SELECT g.code, g.modifiers AS mods, sum(g.lines) AS n
+               FROM j7599._report_groups(tbl, '{line}') AS g WHERE g.code IS NOT NULL GROUP BY 1, 2),
+    tot AS (SELECT c.code, sum(c.n) AS n FROM c GROUP BY 1),
+    m AS (SELECT c.code, x.modifier, sum(c.n) AS n
+          FROM c CROSS JOIN LATERAL (SELECT DISTINCT u AS modifier FROM unnest(c.mods) AS u) AS x GROUP BY 1, 2
+          UNION ALL
+          SELECT c.code, NULL, sum(c.n) FROM c WHERE cardinality(c.mods) = 0 GROUP BY 1)
+    SELECT m.code, m.modifier, m.n::bigint, round(m.n / tot.n, 4)
+    FROM m JOIN tot ON tot.code = m.code
+    ORDER BY 1, 3 DESC, 2 NULLS LAST
 $$;
 COMMENT ON FUNCTION j7599.modifier_usage(regclass) IS
 'For a registered table: for each code, how many lines carry each modifier, and their share of the code''s lines (0 to 1, four decimals); modifier NULL counts the lines without any. Malformed lines are left out. Runs as the caller; one pass over the table';
 
+-- a table without a registered payer column has no spelling to resolve
 CREATE FUNCTION j7599.unresolved_payers(tbl regclass)
 RETURNS TABLE(payer text, lines bigint)
-LANGUAGE plpgsql STABLE PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-    c record := j7599._report_columns(tbl);
-BEGIN
-    IF c.payer = 'NULL::text' THEN
-        RETURN;    -- no payer column registered: nothing to resolve
-    END IF;
-    -- MATERIALIZED: the test of payer_resolve must not be pushed below the
-    -- grouping, where it would run once per row
-    RETURN QUERY EXECUTE
-        'WITH g AS MATERIALIZED (SELECT ' || c.payer || ' AS payer, count(*) AS lines FROM ' || tbl::text
-        || ' AS t GROUP BY 1) SELECT g.payer, g.lines FROM g '
-        || 'WHERE g.payer IS NOT NULL AND j7599.payer_resolve(g.payer) IS NULL ORDER BY 2 DESC, 1';
-END
+    SELECT g.payer, g.lines
+    FROM j7599._report_groups(tbl, '{payer}') AS g
+    WHERE g.payer IS NOT NULL AND g.payer_id IS NULL
+    ORDER BY 2 DESC, 1
 $$;
 COMMENT ON FUNCTION j7599.unresolved_payers(regclass) IS
 'For a registered table: the payer spellings that j7599.payer_resolve resolves to no payer, with their lines, most frequent first. Runs as the caller; one pass over the table';
-
-/*
- * The findings of each rule by payer spelling, in one pass of the rule
- * engine.  This is the one place outside audit_summary that reads the
- * representation of _finding_mask (a bytea: bit n, as get_bit() reads it, is the (rule, severity)
- * that _finding_bits() lists for bit_no n).  Each payer spelling has one row
- * per (rule, severity) its lines break, or one row with rule NULL when they
- * break none; lines (the spelling's lines), lines_clean (those without any
- * finding) and lines_with_error (those with at least one error) repeat on
- * every row of the spelling.
- */
-CREATE FUNCTION j7599._rule_counts(tbl regclass)
-RETURNS TABLE(payer text, lines bigint, lines_clean bigint, lines_with_error bigint,
-              rule text, severity text, rows_violated bigint)
-LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    c record := j7599._report_columns(tbl);
-BEGIN
-    RETURN QUERY EXECUTE
-        'WITH m AS MATERIALIZED (SELECT ' || c.payer || ' AS payer, j7599._finding_mask(' || j7599._call_args(tbl)
-        || ') AS mask, count(*) AS n FROM ' || tbl::text || ' AS t GROUP BY 1, 2), '
-        || 'b AS MATERIALIZED (SELECT * FROM j7599._finding_bits()), '
-        || 'e AS (SELECT m.payer, m.mask, m.n, EXISTS (SELECT 1 FROM b WHERE b.bit_no < 8 * pg_catalog.length(m.mask) AND pg_catalog.get_bit(m.mask, b.bit_no) = 1 '
-        || 'AND b.severity = ''error'') AS has_error FROM m), '
-        || 'p AS (SELECT e.payer, sum(e.n)::bigint AS lines, coalesce(sum(e.n) FILTER (WHERE pg_catalog.length(e.mask) = 0), 0)::bigint AS clean, '
-        || 'coalesce(sum(e.n) FILTER (WHERE e.has_error), 0)::bigint AS with_error FROM e GROUP BY 1), '
-        || 'f AS (SELECT m.payer, b.bit_no, b.rule, b.severity, sum(m.n)::bigint AS n '
-        || 'FROM m JOIN b ON b.bit_no < 8 * pg_catalog.length(m.mask) AND pg_catalog.get_bit(m.mask, b.bit_no) = 1 GROUP BY 1, 2, 3, 4) '
-        || 'SELECT p.payer, p.lines, p.clean, p.with_error, f.rule, f.severity, f.n '
-        || 'FROM p LEFT JOIN f ON f.payer IS NOT DISTINCT FROM p.payer ORDER BY 1, f.bit_no';
-END
-$$;
-COMMENT ON FUNCTION j7599._rule_counts(regclass) IS
-'Internal: for each payer spelling of a registered table, its lines, those without any finding, those with an error, and how many break each rule at each severity (rule NULL when none), from one pass of the rule engine; the one reader of _finding_mask besides audit_summary. Runs as the caller';

@@ -1,11 +1,14 @@
 /*
- * j7599.report(tbl): the analysts' page.  The table is read four times:
- * utilisation, modifier_usage and unresolved_payers (cheap passes without
- * the rule engine) and _rule_counts (one pass of the rule engine, grouped by
- * payer spelling and set of findings), from which both the per-rule totals
- * (the numbers of audit_summary) and the shares by payer are derived.  The
- * audit history, kept by j7599.audit_run in j7599.audit_history, is read
- * only where that table exists (dynamic SQL) and the caller may read it.
+ * j7599.report(tbl): the analysts' page.  The table is read once: the one
+ * pass of _report_groups, grouped by month, payer spelling, place of service,
+ * line as stored and set of findings (the rule engine runs once per row, as
+ * in audit_summary), is materialised once, and every section is derived from
+ * it in the same statement: lines and units by month, payer and place of
+ * service (as utilisation counts them), modifier usage (as modifier_usage),
+ * the per-rule totals (the numbers of audit_summary) and the shares by payer,
+ * and the unresolved spellings (as unresolved_payers).  The audit history,
+ * kept by j7599.audit_run in j7599.audit_history, is read only where that
+ * table exists (dynamic SQL) and the caller may read it.
  */
 
 CREATE FUNCTION j7599.report(tbl regclass) RETURNS text
@@ -38,11 +41,37 @@ DECLARE
     h_section text;
     page text;
 BEGIN
-    -- ---------------------------------------------- utilisation (one pass)
-    WITH u AS MATERIALIZED (SELECT * FROM j7599.utilisation(tbl)),
-    bm AS (SELECT u.month, sum(u.lines) AS lines, sum(u.units) AS units FROM u GROUP BY 1),
-    bp AS (SELECT u.payer_id, sum(u.lines) AS lines, sum(u.units) AS units FROM u GROUP BY 1),
-    bs AS (SELECT u.pos, sum(u.lines) AS lines, sum(u.units) AS units FROM u GROUP BY 1)
+    -- ---------------------------------------------- the one pass, and every figure from it
+    WITH g AS MATERIALIZED (SELECT * FROM j7599._report_groups(tbl, '{month,payer,pos,line,findings}')),
+    bm AS (SELECT g.month, sum(g.lines) AS lines, sum(g.units) AS units FROM g GROUP BY 1),
+    bp AS (SELECT g.payer_id, sum(g.lines) AS lines, sum(g.units) AS units FROM g GROUP BY 1),
+    bs AS (SELECT g.pos, sum(g.lines) AS lines, sum(g.units) AS units FROM g GROUP BY 1),
+    -- modifiers, as modifier_usage counts them
+    mc AS (SELECT g.code, g.modifiers AS mods, sum(g.lines) AS n FROM g WHERE g.code IS NOT NULL GROUP BY 1, 2),
+    mt AS (SELECT mc.code, sum(mc.n) AS n FROM mc GROUP BY 1),
+    mm AS (SELECT mc.code, x.modifier, sum(mc.n) AS n
+           FROM mc CROSS JOIN LATERAL (SELECT DISTINCT u AS modifier FROM unnest(mc.mods) AS u) AS x GROUP BY 1, 2
+           UNION ALL
+           SELECT mc.code, NULL, sum(mc.n) FROM mc WHERE cardinality(mc.mods) = 0 GROUP BY 1),
+    mu AS (SELECT mm.code, mm.modifier, mm.n AS lines, round(mm.n / mt.n, 4) AS share,
+                  row_number() OVER (ORDER BY mm.code, mm.n DESC, mm.modifier NULLS LAST) AS o
+           FROM mm JOIN mt ON mt.code = mm.code),
+    -- findings by payer: the sets of findings are read against _finding_bits
+    -- (bit n as get_bit() reads it), once per (payer, set)
+    b AS MATERIALIZED (SELECT * FROM j7599._finding_bits()),
+    fs AS (SELECT f.*, EXISTS (SELECT 1 FROM b WHERE b.severity = 'error' AND b.bit_no < 8 * length(f.fset)
+                                                 AND get_bit(f.fset, b.bit_no) = 1) AS has_error
+           FROM (SELECT coalesce(g.payer_id, '') AS k, g.finding_set AS fset, sum(g.lines) AS n
+                 FROM g GROUP BY 1, 2) AS f),
+    fb AS (SELECT fs.k, fs.n, b.rule, b.severity
+           FROM fs JOIN b ON b.bit_no < 8 * length(fs.fset) AND get_bit(fs.fset, b.bit_no) = 1),
+    pl AS (SELECT fs.k, sum(fs.n) AS lines, coalesce(sum(fs.n) FILTER (WHERE length(fs.fset) = 0), 0) AS clean,
+                  coalesce(sum(fs.n) FILTER (WHERE fs.has_error), 0) AS with_error
+           FROM fs GROUP BY 1),
+    pr AS (SELECT fb.k, fb.rule, fb.severity, sum(fb.n) AS n FROM fb GROUP BY 1, 2, 3),
+    -- unresolved spellings, as unresolved_payers counts them
+    un AS (SELECT g.payer, sum(g.lines) AS lines, row_number() OVER (ORDER BY sum(g.lines) DESC, g.payer) AS o
+           FROM g WHERE g.payer IS NOT NULL AND g.payer_id IS NULL GROUP BY 1)
     SELECT (SELECT array_agg(to_char(bm.month, 'YYYY-MM') ORDER BY bm.month) FROM bm WHERE bm.month IS NOT NULL),
            (SELECT array_agg(bm.lines ORDER BY bm.month) FROM bm WHERE bm.month IS NOT NULL),
            (SELECT array_agg(bm.units ORDER BY bm.month) FROM bm WHERE bm.month IS NOT NULL),
@@ -61,31 +90,20 @@ BEGIN
            (SELECT array_agg(ARRAY[coalesce(bs.pos, ''), coalesce(s.name, CASE WHEN bs.pos IS NULL THEN '(none)' ELSE '(unknown code)' END),
                                    j7599._report_num(bs.lines), j7599._report_num(bs.units)]
                              ORDER BY bs.lines DESC, bs.pos NULLS LAST)
-              FROM bs LEFT JOIN j7599.place_of_service AS s ON s.code = bs.pos)
-      INTO m_lab, m_lines, m_units, m_cells, has_units, p_lab, p_vals, p_cells, s_lab, s_vals, s_cells;
-
-    -- ---------------------------------------------- modifiers (one pass)
-    SELECT array_agg(mu.code || ' ' || coalesce(mu.modifier, 'no modifier') ORDER BY o),
-           array_agg(round(mu.share * 100, 2) ORDER BY o),
-           array_agg(ARRAY[mu.code, coalesce(mu.modifier, '(none)'), j7599._report_num(mu.lines),
-                           j7599._report_num(round(mu.share * 100, 2))] ORDER BY o)
-      INTO d_lab, d_vals, d_cells
-      FROM j7599.modifier_usage(tbl) WITH ORDINALITY AS mu(code, modifier, lines, share, o);
-
-    -- ---------------------------------------------- rules (one pass of the rule engine)
-    WITH rc AS MATERIALIZED (SELECT * FROM j7599._rule_counts(tbl)),
-    sp AS (SELECT s.payer, j7599.payer_resolve(s.payer) AS payer_id
-           FROM (SELECT DISTINCT rc.payer FROM rc WHERE rc.payer IS NOT NULL) AS s),
-    one AS (SELECT DISTINCT ON (rc.payer) rc.payer, rc.lines, rc.lines_clean, rc.lines_with_error FROM rc ORDER BY rc.payer),
-    pl AS (SELECT coalesce(sp.payer_id, '') AS k, sum(one.lines) AS lines, sum(one.lines_clean) AS clean,
-                  sum(one.lines_with_error) AS with_error
-           FROM one LEFT JOIN sp ON sp.payer = one.payer GROUP BY 1),
-    pr AS (SELECT coalesce(sp.payer_id, '') AS k, rc.rule, rc.severity, sum(rc.rows_violated) AS n
-           FROM rc LEFT JOIN sp ON sp.payer = rc.payer WHERE rc.rule IS NOT NULL GROUP BY 1, 2, 3)
-    SELECT (SELECT jsonb_agg(jsonb_build_object('k', pl.k, 'lines', pl.lines, 'clean', pl.clean,
+              FROM bs LEFT JOIN j7599.place_of_service AS s ON s.code = bs.pos),
+           (SELECT array_agg(mu.code || ' ' || coalesce(mu.modifier, 'no modifier') ORDER BY mu.o) FROM mu),
+           (SELECT array_agg(round(mu.share * 100, 2) ORDER BY mu.o) FROM mu),
+           (SELECT array_agg(ARRAY[mu.code, coalesce(mu.modifier, '(none)'), j7599._report_num(mu.lines),
+                                   j7599._report_num(round(mu.share * 100, 2))] ORDER BY mu.o) FROM mu),
+           (SELECT jsonb_agg(jsonb_build_object('k', pl.k, 'lines', pl.lines, 'clean', pl.clean,
                                                 'with_error', pl.with_error)) FROM pl),
-           (SELECT jsonb_agg(jsonb_build_object('k', pr.k, 'rule', pr.rule, 'severity', pr.severity, 'n', pr.n)) FROM pr)
-      INTO payer_lines, payer_rules;
+           (SELECT jsonb_agg(jsonb_build_object('k', pr.k, 'rule', pr.rule, 'severity', pr.severity, 'n', pr.n)) FROM pr),
+           (SELECT array_agg(un.payer ORDER BY un.o) FILTER (WHERE un.o <= 20) FROM un),
+           (SELECT array_agg(un.lines ORDER BY un.o) FILTER (WHERE un.o <= 20) FROM un),
+           (SELECT array_agg(ARRAY[un.payer, j7599._report_num(un.lines)] ORDER BY un.o) FROM un),
+           (SELECT sum(un.lines) FROM un)
+      INTO m_lab, m_lines, m_units, m_cells, has_units, p_lab, p_vals, p_cells, s_lab, s_vals, s_cells,
+           d_lab, d_vals, d_cells, payer_lines, payer_rules, u_lab, u_vals, u_cells, u_lines;
     SELECT coalesce(sum(x.lines), 0), coalesce(sum(x.clean), 0), coalesce(sum(x.with_error), 0)
       INTO total, clean, with_error
       FROM jsonb_to_recordset(coalesce(payer_lines, '[]')) AS x(k text, lines bigint, clean bigint, with_error bigint);
@@ -151,14 +169,6 @@ BEGIN
                               FROM cells JOIN mx ON mx.rord = cells.rord GROUP BY cells.rord, cells.rule, cells.severity) AS r), '')
            || '</tbody></table></div>'
       INTO heat;
-
-    -- ---------------------------------------------- unresolved payer spellings (one pass)
-    SELECT array_agg(u.payer ORDER BY u.o) FILTER (WHERE u.o <= 20),
-           array_agg(u.lines ORDER BY u.o) FILTER (WHERE u.o <= 20),
-           array_agg(ARRAY[u.payer, j7599._report_num(u.lines)] ORDER BY u.o),
-           sum(u.lines)
-      INTO u_lab, u_vals, u_cells, u_lines
-      FROM j7599.unresolved_payers(tbl) WITH ORDINALITY AS u(payer, lines, o);
 
     -- ---------------------------------------------- audit history, where kept
     IF hist IS NULL THEN

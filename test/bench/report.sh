@@ -8,9 +8,12 @@
 # table; in each run, one session times, interleaved (the order alternates),
 #   audit_summary   SELECT * FROM j7599.audit_summary(tbl)
 #   report          SELECT j7599.report(tbl)
+#   one_pass        the one pass of the report alone (j7599._report_groups
+#                   with every key), where the build has it
 #   utilisation, modifier_usage, unresolved_payers (the cheap passes)
-# with the cluster's parallel settings.  Prints the medians and the ratio
-# report / audit_summary.  Goal (printed, not asserted): at most 2x.
+# with the cluster's parallel settings.  Prints the medians, each one's ratio
+# to audit_summary, and the ratio report / audit_summary against its goal
+# (printed, not asserted): at most 2x.
 set -eu
 . "$(dirname "$0")/../../scripts/lib.sh"
 . "$(dirname "$0")/bench_lib.sh"
@@ -41,13 +44,18 @@ declare -A Q=(
 	[unresolved_payers]="SELECT count(*) FROM j7599.unresolved_payers('claims_src')"
 )
 NAMES=(audit_summary report utilisation modifier_usage unresolved_payers)
+if [ "$(j7599_psql -d $DB -At -c "SELECT to_regprocedure('j7599._report_groups(regclass,text[])') IS NOT NULL")" = t ]; then
+	Q[one_pass]="SELECT count(*) FROM j7599._report_groups('claims_src', '{month,payer,pos,line,findings}')"
+	NAMES=(audit_summary report one_pass utilisation modifier_usage unresolved_payers)
+fi
 declare -A MS=()
 j7599_log "$ROWS claim lines: report against audit_summary, median of $RUNS interleaved runs"
 for r in $(seq 1 "$RUNS"); do
 	if [ $((r % 2)) -eq 1 ]; then
 		order=("${NAMES[@]}")
 	else
-		order=(unresolved_payers modifier_usage utilisation report audit_summary)
+		order=()
+		for ((i = ${#NAMES[@]} - 1; i >= 0; i--)); do order+=("${NAMES[$i]}"); done
 	fi
 	sql="SET jit = off; SELECT 'warmup', bench.time_ms(\$q\$${Q[report]}\$q\$);"
 	for name in "${order[@]}"; do

@@ -49,8 +49,8 @@ SELECT is(ARRAY(SELECT proname FROM ext_functions
                 '_column_kind', '_enforce_trigger_args', '_enforced_severity', '_enforcing_ancestor',
                 '_finding_bits', '_finding_mask', '_install_trigger', '_legacy_date', '_legacy_number', '_place_trigger',
                 '_refuse_if_enforced_by_parent', '_registration', '_report_axis', '_report_bars', '_report_color',
-                '_report_columns', '_report_esc', '_report_line_of', '_report_lines', '_report_num',
-                '_report_section', '_report_table', '_require_owner', '_row_findings', '_row_key', '_rule_counts',
+                '_report_columns', '_report_esc', '_report_groups', '_report_lines', '_report_num',
+                '_report_section', '_report_table', '_require_owner', '_row_findings', '_row_key',
                 '_slice_where']::name[],
           'the internal functions executable by PUBLIC are exactly those the public functions call as the caller');
 

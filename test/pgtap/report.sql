@@ -9,7 +9,7 @@
 -- Runs in one transaction and rolls back.
 BEGIN;
 SET LOCAL search_path = public, j7599;
-SELECT plan(29);
+SELECT plan(35);
 
 CREATE TABLE rep_claims (
     id    int PRIMARY KEY,
@@ -142,6 +142,51 @@ SELECT ok((SELECT html LIKE '%<td>J7599</td><td>KX</td><td class="n">2</td><td c
 SELECT ok((SELECT html LIKE '%<td>LINE_MALFORMED</td><td>error</td><td class="n">1</td><td class="n">8</td><td class="n">12.50</td>%'
              FROM rep_page),
           'report: rule totals as audit_summary counts them');
+SELECT ok((SELECT html LIKE '%<td>Zeta &lt;Health&gt; &amp; &quot;Co&quot;</td><td class="n">3</td></tr><tr><td>Omega Care</td><td class="n">1</td>%'
+             FROM rep_page),
+          'report: unresolved spellings as unresolved_payers counts them, most frequent first');
+
+-- the page over an hcpcs_line column, and over a table with only the line
+-- registered (no month, payer, place of service or units to group by)
+SELECT ok((SELECT p LIKE '%<td>J7599</td><td>KX</td><td class="n">2</td><td class="n">50.00</td>%'
+                  AND p LIKE '%<td>2024-02</td><td class="n">3</td><td class="n">8</td>%'
+             FROM j7599.report('rep_typed') AS p),
+          'report over an hcpcs_line column: the figures of its lines');
+SELECT ok((SELECT p LIKE '%No service dates.%'
+                  AND p LIKE '%<td>LINE_MALFORMED</td><td>error</td><td class="n">1</td><td class="n">3</td><td class="n">33.33</td>%'
+                  AND p LIKE '%<td>J7599</td><td>KX</td><td class="n">1</td><td class="n">50.00</td>%'
+             FROM j7599.report('rep_bare') AS p),
+          'report with only the line registered: no months, and the rules and modifiers of its lines');
+
+-- one pass: the table is scanned once by report, once by each figure
+-- (counted by the backend for this transaction; no parallel workers, whose
+-- scans are counted in their own processes)
+SET LOCAL max_parallel_workers_per_gather = 0;
+CREATE TEMP TABLE rep_scans (ord serial, what text, n bigint);
+INSERT INTO rep_scans (what, n) VALUES ('before', pg_stat_get_xact_numscans('rep_claims'::regclass));
+DO $$
+BEGIN
+    PERFORM j7599.report('rep_claims');
+    INSERT INTO rep_scans (what, n) VALUES ('report', pg_stat_get_xact_numscans('rep_claims'::regclass));
+    PERFORM count(*) FROM j7599.utilisation('rep_claims');
+    INSERT INTO rep_scans (what, n) VALUES ('utilisation', pg_stat_get_xact_numscans('rep_claims'::regclass));
+    PERFORM count(*) FROM j7599.modifier_usage('rep_claims');
+    INSERT INTO rep_scans (what, n) VALUES ('modifier_usage', pg_stat_get_xact_numscans('rep_claims'::regclass));
+    PERFORM count(*) FROM j7599.unresolved_payers('rep_claims');
+    INSERT INTO rep_scans (what, n) VALUES ('unresolved_payers', pg_stat_get_xact_numscans('rep_claims'::regclass));
+END
+$$;
+CREATE TEMP VIEW rep_scan_counts AS
+    SELECT s.what, s.n - lag(s.n) OVER (ORDER BY s.ord) AS scans FROM rep_scans AS s;
+SELECT is((SELECT scans FROM rep_scan_counts WHERE what = 'report'), 1::bigint, 'report reads the table once');
+SELECT is(ARRAY(SELECT what || ': ' || scans FROM rep_scan_counts WHERE what NOT IN ('before', 'report') ORDER BY what),
+          '{"modifier_usage: 1","unresolved_payers: 1","utilisation: 1"}'::text[],
+          'utilisation, modifier_usage and unresolved_payers read the table once each');
+RESET max_parallel_workers_per_gather;
+
+SELECT throws_ok($$SELECT * FROM j7599._report_groups('rep_claims', '{month,payers}')$$, '22023',
+                 'invalid report grouping key: payers', '_report_groups: an unknown key is refused');
+
 SELECT is(j7599._report_esc(E'a&b<c>d"e''f\x01'), 'a&amp;b&lt;c&gt;d&quot;e&#39;f?', '_report_esc: the five characters and control characters');
 SELECT is(j7599._report_num(-1234567.500), '-1,234,567.500', '_report_num: thousands separated, digits kept');
 
