@@ -37,15 +37,19 @@ BEGIN
         PERFORM j7599._column_kind(tbl, r.pos, 'pos');
         pos := format('t.%I::text', r.pos);
     END IF;
+    -- text dates and units (legacy tables) are read as the rule engine reads
+    -- them; one that cannot be read counts as not given
     month := 'NULL::timestamp';
     IF r.service_date IS NOT NULL THEN
-        PERFORM j7599._column_kind(tbl, r.service_date, 'service_date');
-        month := format('date_trunc(''month'', t.%I::timestamp)', r.service_date);
+        month := CASE j7599._column_kind(tbl, r.service_date, 'service_date')
+                 WHEN 'text' THEN format('date_trunc(''month'', j7599._legacy_date(t.%I::text)::timestamp)', r.service_date)
+                 ELSE format('date_trunc(''month'', t.%I::timestamp)', r.service_date) END;
     END IF;
     units := 'NULL::numeric';
     IF r.units IS NOT NULL THEN
-        PERFORM j7599._column_kind(tbl, r.units, 'units');
-        units := format('t.%I', r.units);
+        units := CASE j7599._column_kind(tbl, r.units, 'units')
+                 WHEN 'text' THEN format('j7599._legacy_number(t.%I::text)', r.units)
+                 ELSE format('t.%I', r.units) END;
     END IF;
 END
 $$;

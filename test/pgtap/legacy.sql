@@ -12,7 +12,7 @@
 -- session is dropped after it.
 BEGIN;
 SET LOCAL search_path = public, j7599;
-SELECT plan(39);
+SELECT plan(41);
 
 -- ------------------------------------------------------------ test data
 
@@ -207,6 +207,13 @@ SELECT is((SELECT array_agg(DISTINCT mode) FROM pg_locks
           '{AccessShareLock}', 'the audit took only AccessShareLock on it');
 SELECT is(pg_relation_filenode('legacy_locked'), (SELECT node FROM legacy_node),
           'and did not rewrite it');
+
+-- ------------------------------------------------------------ the analysts' figures
+
+SELECT set_eq($$SELECT month, lines, units FROM j7599.utilisation('legacy_claims')$$,
+              $$VALUES ('2024-03-01'::date, 6::bigint, 5::numeric), (NULL, 2, 1)$$,
+              'utilisation reads text dates and units as the rule engine does (an unreadable one counts as not given)');
+SELECT lives_ok($$SELECT j7599.report('legacy_claims')$$, 'the report runs over a table with text dates and units');
 
 SELECT * FROM finish();
 ROLLBACK;
