@@ -166,13 +166,15 @@ DECLARE
     n integer := coalesce(cardinality(xlabels), 0);
     ns integer := coalesce(array_length(vals, 1), 0);
     w constant integer := 640;
-    h constant integer := 320;
+    h integer := 320;
     l constant integer := 72;
     r constant integer := 20;
-    tp constant integer := 44;
-    b constant integer := 62;
+    tp integer := 44;
+    b constant integer := 84;
     pw integer := w - l - r;
-    ph integer := h - tp - b;
+    ph integer;
+    ly integer := 8;
+    item integer;
     mx numeric;
     ax record;
     out text;
@@ -191,12 +193,30 @@ BEGIN
     END IF;
     SELECT max(v) INTO mx FROM unnest(vals) AS v;
     ax := j7599._report_axis(mx);
-    out := format('<svg class="chart" viewBox="0 0 %s %s" width="%s" height="%s" role="img">', w, h, w, h);
-    -- legend
+    -- the legend wraps onto as many rows as it needs; the plot starts below it
     FOR s IN 1 .. ns LOOP
-        out := out || format('<rect x="%s" y="8" width="14" height="4" fill="%s"/><text x="%s" y="14" class="label">%s</text>',
-                             lx, j7599._report_color(s), lx + 18, j7599._report_esc(coalesce(names[s], '')));
-        lx := lx + 30 + 7 * length(coalesce(names[s], ''));
+        item := 30 + 7 * length(coalesce(names[s], ''));
+        IF lx > l AND lx + item > w - r THEN
+            lx := l;
+            ly := ly + 16;
+        END IF;
+        lx := lx + item;
+    END LOOP;
+    tp := ly + 36;
+    h := h + (ly - 8);
+    ph := h - tp - b;
+    out := format('<svg class="chart" viewBox="0 0 %s %s" width="%s" height="%s" role="img">', w, h, w, h);
+    lx := l;
+    ly := 8;
+    FOR s IN 1 .. ns LOOP
+        item := 30 + 7 * length(coalesce(names[s], ''));
+        IF lx > l AND lx + item > w - r THEN
+            lx := l;
+            ly := ly + 16;
+        END IF;
+        out := out || format('<rect x="%s" y="%s" width="14" height="4" fill="%s"/><text x="%s" y="%s" class="label">%s</text>',
+                             lx, ly, j7599._report_color(s), lx + 18, ly + 6, j7599._report_esc(coalesce(names[s], '')));
+        lx := lx + item;
     END LOOP;
     -- y grid and ticks
     t := 0;
