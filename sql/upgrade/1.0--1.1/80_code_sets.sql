@@ -74,7 +74,7 @@ CREATE TEMP TABLE _j7599_new_modifier_conflict (LIKE j7599.modifier_conflict);
 CREATE TEMP TABLE _j7599_new_place_of_service (LIKE j7599.place_of_service);
 CREATE TEMP TABLE _j7599_new_drug_code (LIKE j7599.drug_code);
 CREATE TEMP TABLE _j7599_new_payer (LIKE j7599.payer);
-CREATE TEMP TABLE _j7599_new_payer_alias (LIKE j7599.payer_alias);
+CREATE TEMP TABLE _j7599_new_payer_alias (LIKE j7599.payer_alias INCLUDING DEFAULTS);
 CREATE TEMP TABLE _j7599_new_policy (LIKE j7599.policy);
 
 -- HCPCS Level II: 6710 codes of the 2020 file, 378 more that CMS priced in October 2025
