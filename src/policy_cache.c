@@ -59,7 +59,7 @@ static const char *const table_names[N_TABLES] = {
 	"drug_code", "payer", "payer_alias", "policy"
 };
 
-#define PAYER_MEMO_SLOTS 128
+#define PAYER_MEMO_SLOTS 1024		/* 2-way: 512 pairs */
 
 typedef struct pc_payer_memo
 {
