@@ -14,7 +14,9 @@
  *   drug_code          distinct names with their codes, a narr_index over the
  *                      names, and the sorted set of their codes
  *   payer              array sorted by payer_id (C order), each with its chain;
- *                      keys of payer ids and of aliases in sorted arrays
+ *                      keys of payer ids and of exact aliases in sorted arrays;
+ *                      prefix and pattern aliases in the order they are tried,
+ *                      patterns compiled
  *   policy             array sorted by (payer, code, start of range)
  *
  * plus the cascade resolved ahead for every payer, code and stretch of dates
@@ -26,10 +28,13 @@
 #include "access/xact.h"
 #include "access/xlog.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_collation.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "regex/regex.h"
 #include "storage/proc.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -54,7 +59,7 @@ static const char *const table_names[N_TABLES] = {
 	"drug_code", "payer", "payer_alias", "policy"
 };
 
-#define PAYER_MEMO_SLOTS 128
+#define PAYER_MEMO_SLOTS 1024		/* 2-way: 512 pairs */
 
 typedef struct pc_payer_memo
 {
@@ -68,6 +73,18 @@ typedef struct pc_key_entry
 	const char *key;			/* payer_key of a payer id or alias */
 	int			payer;			/* index; -1: two payer ids share the key */
 } pc_key_entry;
+
+/*
+ * A prefix or pattern alias, in the order they are tried: priority (NULL
+ * last), then alias in C order, as payer_resolve orders them in SQL.
+ */
+typedef struct pc_alias_match
+{
+	const char *key;			/* prefix: payer_key of the alias */
+	int			keylen;
+	regex_t    *re;				/* pattern: compiled once per load; NULL for a prefix */
+	int			payer;			/* index */
+} pc_alias_match;
 
 /*
  * The other sessions' transactions a snapshot sees: enough of it to tell
@@ -122,8 +139,10 @@ struct pc_cache
 	int			nid_keys;
 	pc_key_entry *id_keys;		/* sorted by key */
 	int			nalias_keys;
-	pc_key_entry *alias_keys;	/* sorted by key */
+	pc_key_entry *alias_keys;	/* sorted by key: exact aliases */
 	int			max_key_len;
+	int			nalias_matches;
+	pc_alias_match *alias_matches;	/* prefixes and patterns, in order */
 
 	int			npolicies;
 	pc_policy  *policies;		/* sorted by payer, code, valid.lo */
@@ -728,6 +747,46 @@ make_key(const char *s, int *len)
 	return k;
 }
 
+/*
+ * The regex library keeps a compiled pattern outside memory contexts: the
+ * patterns of a cache are freed when its context goes (a reload, or a load
+ * that failed half-way).
+ */
+static void
+free_alias_patterns(void *arg)
+{
+	pc_cache   *c = (pc_cache *) arg;
+	int			i;
+
+	for (i = 0; i < c->nalias_matches; i++)
+		if (c->alias_matches[i].re != NULL)
+			pg_regfree(c->alias_matches[i].re);
+	c->nalias_matches = 0;
+}
+
+/*
+ * A payer alias pattern, compiled as `text ~* pattern` compiles it (an
+ * advanced regular expression, case-insensitive, the database's collation);
+ * NULL when it does not compile (the table's check refuses such a pattern).
+ */
+static regex_t *
+compile_alias_pattern(const char *pattern)
+{
+	int			len = (int) strlen(pattern);
+	pg_wchar   *w = palloc(sizeof(pg_wchar) * (len + 1));
+	int			wlen = pg_mb2wchar_with_len(pattern, w, len);
+	regex_t    *re = palloc(sizeof(regex_t));
+	int			rc = pg_regcomp(re, w, wlen, REG_ADVANCED | REG_ICASE, DEFAULT_COLLATION_OID);
+
+	pfree(w);
+	if (rc != REG_OKAY)
+	{
+		pfree(re);
+		return NULL;
+	}
+	return re;
+}
+
 static void
 load_payers(pc_cache *c, Snapshot snap)
 {
@@ -735,8 +794,15 @@ load_payers(pc_cache *c, Snapshot snap)
 		"SELECT payer_id, name, parent_id FROM j7599.payer "
 		"ORDER BY payer_id COLLATE pg_catalog.\"C\"",
 		snap);
+	/*
+	 * match and priority through to_jsonb: a 1.0 table, not yet updated, has
+	 * neither (its aliases are all exact)
+	 */
 	SPITupleTable *at = run_query(
-		"SELECT alias, payer_id FROM j7599.payer_alias", snap);
+		"SELECT a.alias, a.payer_id, coalesce(to_jsonb(a) ->> 'match', 'exact') "
+		"FROM j7599.payer_alias AS a "
+		"ORDER BY (to_jsonb(a) ->> 'priority')::int NULLS LAST, a.alias COLLATE pg_catalog.\"C\"",
+		snap);
 	MemoryContext old = MemoryContextSwitchTo(c->cxt);
 	char	  **parents;
 	int			default_payer;
@@ -813,20 +879,57 @@ load_payers(pc_cache *c, Snapshot snap)
 	}
 	c->nid_keys = n;
 
-	/* keys of aliases (unique by the table's index) */
+	/*
+	 * keys of exact aliases (unique by the table's index); prefixes and
+	 * patterns in the query's order
+	 */
 	c->alias_keys = palloc0(sizeof(pc_key_entry) * Max(at->numvals, 1));
+	c->alias_matches = palloc0(sizeof(pc_alias_match) * Max(at->numvals, 1));
+	c->nalias_matches = 0;
+	{
+		MemoryContextCallback *cb = palloc0(sizeof(MemoryContextCallback));
+
+		cb->func = free_alias_patterns;
+		cb->arg = c;
+		MemoryContextRegisterResetCallback(c->cxt, cb);
+	}
 	n = 0;
 	for (i = 0; i < at->numvals; i++)
 	{
 		char	   *alias = col_text(at, i, 1);
 		char	   *pid = col_text(at, i, 2);
+		char	   *match = col_text(at, i, 3);
 		int			len;
 		int			p;
 
-		if (alias == NULL || pid == NULL)
+		if (alias == NULL || pid == NULL || match == NULL)
 			continue;
 		p = find_payer_exact(c, pid, (int) strlen(pid));
 		if (p < 0)
+			continue;
+		if (strcmp(match, "pattern") == 0)
+		{
+			regex_t    *re = compile_alias_pattern(alias);
+
+			if (re != NULL)
+			{
+				c->alias_matches[c->nalias_matches].re = re;
+				c->alias_matches[c->nalias_matches].payer = p;
+				c->nalias_matches++;
+			}
+			continue;
+		}
+		if (strcmp(match, "prefix") == 0)
+		{
+			pc_alias_match *m = &c->alias_matches[c->nalias_matches];
+
+			m->key = make_key(alias, &m->keylen);
+			m->payer = p;
+			if (m->keylen > 0)
+				c->nalias_matches++;
+			continue;
+		}
+		if (strcmp(match, "exact") != 0)
 			continue;
 		c->alias_keys[n].key = make_key(alias, &len);
 		c->alias_keys[n].payer = p;
@@ -1468,10 +1571,59 @@ pc_payer_get(const pc_cache *c, int index)
 	return &c->payers[index];
 }
 
+/*
+ * The first prefix or pattern alias that matches s (key: its payer_key), or
+ * -1.  A prefix matches on the key, a pattern on the text as written.
+ */
+static int
+match_alias(const pc_cache *c, const char *s, int len, const char *key, int keylen)
+{
+	pg_wchar	wbuf[256];
+	pg_wchar   *w = NULL;
+	int			wlen = 0;
+	int			r = -1;
+	int			i;
+
+	for (i = 0; i < c->nalias_matches && r < 0; i++)
+	{
+		const pc_alias_match *m = &c->alias_matches[i];
+		int			rc;
+
+		if (m->re == NULL)
+		{
+			if (keylen >= m->keylen && memcmp(key, m->key, m->keylen) == 0)
+				r = m->payer;
+			continue;
+		}
+		if (w == NULL)
+		{
+			w = len < (int) lengthof(wbuf) ? wbuf : palloc(sizeof(pg_wchar) * (len + 1));
+			wlen = pg_mb2wchar_with_len(s, w, len);
+		}
+		rc = pg_regexec(m->re, w, wlen, 0, NULL, 0, NULL, 0);
+		if (rc == REG_OKAY)
+			r = m->payer;
+		else if (rc != REG_NOMATCH)
+		{
+			char		msg[100];
+
+			CHECK_FOR_INTERRUPTS();
+			pg_regerror(rc, m->re, msg, sizeof(msg));
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_REGULAR_EXPRESSION),
+					 errmsg("regular expression failed: %s", msg)));
+		}
+	}
+	if (w != NULL && w != wbuf)
+		pfree(w);
+	return r;
+}
+
 int
 pc_payer_resolve(pc_cache *c, const char *s, int len)
 {
-	char		key[256];
+	char		keybuf[256];
+	char	   *key = keybuf;
 	int			keylen;
 	int			r = -1;
 	int			k;
@@ -1494,8 +1646,10 @@ pc_payer_resolve(pc_cache *c, const char *s, int len)
 	r = find_payer_exact(c, s, len);
 	if (r < 0)
 	{
-		keylen = payer_key(s, len, key, Min(c->max_key_len, (int) sizeof(key)));
-		if (keylen > 0)
+		if (len > (int) sizeof(keybuf))
+			key = palloc(len);
+		keylen = payer_key(s, len, key, len);
+		if (keylen > 0 && keylen <= c->max_key_len)
 		{
 			/* 2. a payer id with the same key, if only one has it */
 			k = find_key(c->id_keys, c->nid_keys, key, keylen);
@@ -1509,6 +1663,11 @@ pc_payer_resolve(pc_cache *c, const char *s, int len)
 					r = c->alias_keys[k].payer;
 			}
 		}
+		/* 4. the first prefix or pattern that matches */
+		if (r < 0 && c->nalias_matches > 0)
+			r = match_alias(c, s, len, key, Max(keylen, 0));
+		if (key != keybuf)
+			pfree(key);
 	}
 
 	if (memo != NULL)

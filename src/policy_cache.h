@@ -33,7 +33,9 @@
  *
  * Policy resolution follows j7599.policy_for (23_policy_functions.sql): the
  * payer is found by payer id, then by a payer id with the same payer_key
- * (when only one has it), then by an alias with the same key; the chain is
+ * (when only one has it), then by an exact alias with the same key, then by
+ * the first prefix (on the key) or pattern (on the text, case-insensitive)
+ * alias that matches, lowest priority first; the chain is
  * the payer, its parents (at most 32 steps, stopping at a cycle), and
  * 'default' last when the parents do not reach it; each field takes the first
  * non-NULL value along the chain, from the row of that payer and code in force

@@ -16,6 +16,25 @@ RETURN lower(regexp_replace(name, '[^A-Za-z0-9]+', '', 'g'));
 COMMENT ON FUNCTION j7599.payer_key(text) IS
 'The matching key of a payer name or alias: ASCII letters and digits only, lower case ("Blue Cross Blue Shield" and "BLUECROSS-BLUESHIELD" share one key)';
 
+CREATE FUNCTION j7599.payer_pattern_valid(pattern text) RETURNS boolean
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM '' ~* payer_pattern_valid.pattern;
+    RETURN true;
+EXCEPTION WHEN invalid_regular_expression THEN
+    RAISE EXCEPTION USING
+        ERRCODE = 'invalid_regular_expression',
+        MESSAGE = SQLERRM,
+        DETAIL = format('The payer alias pattern is %s.', quote_literal(payer_pattern_valid.pattern)),
+        HINT = 'Write a POSIX regular expression, matched case-insensitively against the payer text as written '
+               '(e.g. ''^blue\s*shield\s+of\y''), or give the alias match ''exact'' or ''prefix''.';
+END
+$$;
+COMMENT ON FUNCTION j7599.payer_pattern_valid(text) IS
+'True when the text is a valid POSIX regular expression for a payer alias with match ''pattern''; otherwise raises 2201B with the reason (the check of j7599.payer_alias)';
+
 CREATE TABLE j7599.hcpcs_code (
     code              text PRIMARY KEY CHECK (code ~ '^[A-Z][0-9]{4}$'),
     long_description  text NOT NULL CHECK (long_description <> ''),
@@ -89,13 +108,21 @@ CREATE TABLE j7599.payer (
     CHECK (parent_id IS DISTINCT FROM payer_id)
 );
 
+-- A payer alias matches in one of three ways (match): 'exact' and 'prefix'
+-- on the payer_key of the text, 'pattern' as a POSIX regular expression on
+-- the text as written, case-insensitively.  A pattern is checked when the
+-- row is written, so a bad one never reaches payer resolution.
 CREATE TABLE j7599.payer_alias (
     alias       text PRIMARY KEY CHECK (j7599.payer_key(alias) <> ''),
     payer_id    text NOT NULL REFERENCES j7599.payer ON UPDATE CASCADE ON DELETE CASCADE,
     source      text NOT NULL,
-    shipped     boolean NOT NULL DEFAULT false
+    shipped     boolean NOT NULL DEFAULT false,
+    match       text NOT NULL DEFAULT 'exact' CHECK (match IN ('exact', 'prefix', 'pattern')),
+    priority    int,
+    CONSTRAINT payer_alias_pattern_check CHECK (match <> 'pattern' OR j7599.payer_pattern_valid(alias))
 );
-CREATE UNIQUE INDEX payer_alias_key ON j7599.payer_alias (j7599.payer_key(alias));
+-- one exact alias per key, one prefix per key (patterns: one per text)
+CREATE UNIQUE INDEX payer_alias_key ON j7599.payer_alias (j7599.payer_key(alias), match) WHERE match <> 'pattern';
 
 -- j7599.policy, whose fields are declared in src/policy_fields.def, is created
 -- by the generated part 20_reference_tables_gen.sql (scripts/gen_declared.pl).

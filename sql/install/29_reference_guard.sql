@@ -84,8 +84,9 @@ BEGIN
 END
 $$;
 
--- BEFORE INSERT on payer_alias: the key is the matching key of the alias, so
--- "Blue-Cross" replaces the shipped "Blue Cross".
+-- BEFORE INSERT on payer_alias: the key of an exact or prefix alias is its
+-- match and the matching key of its text, so "Blue-Cross" replaces the
+-- shipped "Blue Cross"; a pattern's key is its match and its text.
 CREATE FUNCTION j7599.payer_alias_inserted() RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -95,8 +96,12 @@ DECLARE
 BEGIN
     NEW.shipped := false;
     UPDATE j7599.payer_alias AS t
-       SET alias = NEW.alias, payer_id = NEW.payer_id, source = NEW.source, shipped = false
-     WHERE j7599.payer_key(t.alias) = j7599.payer_key(NEW.alias) AND t.shipped;
+       SET alias = NEW.alias, payer_id = NEW.payer_id, source = NEW.source, shipped = false,
+           match = NEW.match, priority = NEW.priority
+     WHERE t.match = NEW.match
+       AND CASE WHEN NEW.match = 'pattern' THEN t.alias = NEW.alias
+                ELSE j7599.payer_key(t.alias) = j7599.payer_key(NEW.alias) END
+       AND t.shipped;
     GET DIAGNOSTICS n = ROW_COUNT;
     IF n > 0 THEN
         RETURN NULL;
@@ -271,11 +276,13 @@ COMMENT ON COLUMN j7599.payer.parent_id IS 'the payer or group whose policy fill
 COMMENT ON COLUMN j7599.payer.source IS 'why the payer is here';
 COMMENT ON COLUMN j7599.payer.shipped IS 'true: loaded by CREATE EXTENSION and unchanged since (not dumped); false: added or changed by a user (dumped)';
 
-COMMENT ON TABLE j7599.payer_alias IS 'Free-text payer names as they appear in claim warehouses, matched through j7599.payer_key() (letters and digits, case-insensitive)';
-COMMENT ON COLUMN j7599.payer_alias.alias IS 'the name; one alias per payer_key';
+COMMENT ON TABLE j7599.payer_alias IS 'Free-text payer names as they appear in claim warehouses: exact names and prefixes matched through j7599.payer_key() (letters and digits, case-insensitive), patterns as POSIX regular expressions on the text as written (case-insensitive); an exact alias wins over any prefix or pattern';
+COMMENT ON COLUMN j7599.payer_alias.alias IS 'the name, prefix or regular expression; one exact alias and one prefix per payer_key';
 COMMENT ON COLUMN j7599.payer_alias.payer_id IS 'the payer the name stands for';
 COMMENT ON COLUMN j7599.payer_alias.source IS 'why the name maps to that payer';
 COMMENT ON COLUMN j7599.payer_alias.shipped IS 'true: loaded by CREATE EXTENSION and unchanged since (not dumped); false: added or changed by a user (dumped)';
+COMMENT ON COLUMN j7599.payer_alias.match IS 'exact: the text''s payer_key equals the alias''s; prefix: the text''s payer_key starts with the alias''s; pattern: the alias is a POSIX regular expression the text as written matches, case-insensitively (checked when written)';
+COMMENT ON COLUMN j7599.payer_alias.priority IS 'among prefixes and patterns that match, the lowest number wins (NULL after every number, then by alias); exact aliases win over all of them';
 
 COMMENT ON TABLE j7599.policy IS
 'Effective-dated payer policy for a code. NULL in a field means unknown, never no. Resolved field by field along the '
@@ -292,7 +299,7 @@ COMMENT ON COLUMN j7599.policy.note IS 'caveats: what the sources leave open';
 COMMENT ON COLUMN j7599.policy.shipped IS 'true: loaded by CREATE EXTENSION and unchanged since (not dumped); false: added or changed by a user (dumped)';
 
 COMMENT ON FUNCTION j7599.payer_resolve(text) IS
-'The payer id for a payer id or alias: exact id, else an id with the same payer_key, else an alias with the same payer_key; NULL when unknown';
+'The payer id for a payer id or alias: exact id, else an id with the same payer_key, else an exact alias with the same payer_key, else the prefix or pattern alias that matches with the lowest priority (then by alias); NULL when unknown';
 COMMENT ON FUNCTION j7599.payer_chain(text) IS
 'The payers whose policies are consulted for a payer, nearest first: the payer, its parents, and ''default'' last (cycles and chains deeper than 32 are cut)';
 COMMENT ON FUNCTION j7599.payer_chain_ids(text) IS
@@ -343,4 +350,4 @@ COMMENT ON FUNCTION j7599.reference_row_updated() IS 'Trigger: an UPDATE that ch
 COMMENT ON FUNCTION j7599.reference_row_inserted() IS
 'Trigger: an inserted reference row is a user row; one with the key (trigger arguments) of a still-shipped row replaces that row';
 COMMENT ON FUNCTION j7599.payer_alias_inserted() IS
-'Trigger: an inserted alias is a user row; one with the payer_key of a still-shipped alias replaces that alias';
+'Trigger: an inserted alias is a user row; one with the match and payer_key (a pattern: the match and text) of a still-shipped alias replaces that alias';

@@ -10,10 +10,10 @@ SELECT set_eq($$SELECT payer_id || ':' || coalesce(parent_id, '-') || ':' || is_
               ARRAY['default:-:true', 'medicare:default:false', 'buca:default:true', 'aetna:buca:false',
                     'bcbs:buca:false', 'cigna:buca:false', 'uhc:buca:false', 'medicare_bid:medicare:false'],
               'the shipped payers and their parents');
-SELECT is((SELECT count(*) FROM j7599.payer_alias WHERE j7599.payer_resolve(alias) IS DISTINCT FROM payer_id),
+SELECT is((SELECT count(*) FROM j7599.payer_alias WHERE match = 'exact' AND j7599.payer_resolve(alias) IS DISTINCT FROM payer_id),
           0::bigint, 'every shipped alias resolves to its payer');
-SELECT is((SELECT count(*) FROM j7599.payer_alias WHERE j7599.payer_resolve(upper(alias)) IS DISTINCT FROM payer_id
-                                                     OR j7599.payer_resolve(' ' || lower(alias) || ' ') IS DISTINCT FROM payer_id),
+SELECT is((SELECT count(*) FROM j7599.payer_alias WHERE match = 'exact' AND (j7599.payer_resolve(upper(alias)) IS DISTINCT FROM payer_id
+                                                     OR j7599.payer_resolve(' ' || lower(alias) || ' ') IS DISTINCT FROM payer_id)),
           0::bigint, 'every shipped alias resolves in upper and lower case, with blanks around it');
 SELECT is(j7599.payer_resolve('Blue Cross Blue Shield'), 'bcbs', 'seed name "Blue Cross Blue Shield" -> bcbs');
 SELECT is(j7599.payer_resolve('Cigna Health'), 'cigna', 'seed name "Cigna Health" -> cigna');

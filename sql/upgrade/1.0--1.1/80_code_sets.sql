@@ -34,6 +34,20 @@ ALTER TABLE j7599.drug_code
 ALTER TABLE j7599.hcpcs_code ENABLE TRIGGER reference_row_inserted, ENABLE TRIGGER reference_row_updated;
 ALTER TABLE j7599.drug_code ENABLE TRIGGER reference_row_inserted, ENABLE TRIGGER reference_row_updated;
 
+-- payer_alias gains match and priority (prefix and pattern aliases), and its
+-- key becomes (payer_key, match) for exact and prefix aliases, before the
+-- shipped patterns arrive below; the pattern check, resolution and the rest
+-- are in 87_payer_patterns.sql.
+ALTER TABLE j7599.payer_alias DISABLE TRIGGER reference_row_inserted, DISABLE TRIGGER reference_row_updated;
+ALTER TABLE j7599.payer_alias
+    ADD COLUMN match text CHECK (match IN ('exact', 'prefix', 'pattern')),
+    ADD COLUMN priority int;
+UPDATE j7599.payer_alias SET match = 'exact';
+ALTER TABLE j7599.payer_alias ALTER COLUMN match SET DEFAULT 'exact', ALTER COLUMN match SET NOT NULL;
+ALTER TABLE j7599.payer_alias ENABLE TRIGGER reference_row_inserted, ENABLE TRIGGER reference_row_updated;
+DROP INDEX j7599.payer_alias_key;
+CREATE UNIQUE INDEX payer_alias_key ON j7599.payer_alias (j7599.payer_key(alias), match) WHERE match <> 'pattern';
+
 -- Which specific code a package NDC is billed under (the CMS ASP NDC-HCPCS
 -- crosswalk, one quarter per file).  Rows of one NDC and code do not overlap
 -- in time: the loader extends a row the next quarter repeats.
@@ -60,7 +74,7 @@ CREATE TEMP TABLE _j7599_new_modifier_conflict (LIKE j7599.modifier_conflict);
 CREATE TEMP TABLE _j7599_new_place_of_service (LIKE j7599.place_of_service);
 CREATE TEMP TABLE _j7599_new_drug_code (LIKE j7599.drug_code);
 CREATE TEMP TABLE _j7599_new_payer (LIKE j7599.payer);
-CREATE TEMP TABLE _j7599_new_payer_alias (LIKE j7599.payer_alias);
+CREATE TEMP TABLE _j7599_new_payer_alias (LIKE j7599.payer_alias INCLUDING DEFAULTS);
 CREATE TEMP TABLE _j7599_new_policy (LIKE j7599.policy);
 
 -- HCPCS Level II: 6710 codes of the 2020 file, 378 more that CMS priced in October 2025
@@ -7945,6 +7959,46 @@ FROM (VALUES
     ('BUCA',                     'buca',     'common variant of "BUCA plans"')
 ) AS v(alias, payer_id, source);
 
+-- Patterns: POSIX regular expressions matched case-insensitively against the
+-- payer text as written, tried only when no payer id and no exact alias
+-- matches; the lowest priority wins.  Each is anchored and refuses names that
+-- say Medicare or Advantage where the payer is not Original Medicare: a
+-- carrier's Medicare Advantage plan ("Aetna Medicare", "UnitedHealthcare
+-- Medicare Advantage", "Blue Cross Medicare Advantage") is neither Original
+-- Medicare nor the carrier's commercial policy, and stays unresolved.  The
+-- spellings each one is written for are listed in test/pgtap/payer_patterns.sql.
+INSERT INTO pg_temp._j7599_new_payer_alias (alias, payer_id, source, match, priority, shipped)
+SELECT v.alias, v.payer_id, v.source, 'pattern', v.priority, true
+FROM (VALUES
+    -- Medicare: Part B ("MEDICARE PART B", "Medicare Pt. B", "Medicare (Part B)"), ending there: Part B-ID has
+    -- its exact aliases, which win
+    ('^\s*(original\s+)?medicare\s*[-:,/(]?\s*((part|pt\.?)\s*-?\s*)?b\s*\)?\s*$', 'medicare', 10,
+     'common spellings of Original Medicare Part B: immunosuppressive drugs are a Part B benefit (billing-facts §2.2); confidence: confirmed for the payer, the spellings are warehouse variants'),
+    -- Medicare DME ("Medicare DMERC", "Medicare DME MAC Jurisdiction B", "Medicare - DME (Jurisdiction C)")
+    ('^\s*medicare\s*[-:,/(]?\s*(dme\s*mac|dmerc|dme|durable\s+medical\s+equipment)(\s*[-:,/(]?\s*(jurisdiction|juris\.?|j)\s*[a-d])?\s*\)?\s*$', 'medicare', 11,
+     'common spellings of the Medicare DME MAC, to which J7599 is billed (billing-facts §2.2); confidence: confirmed'),
+    -- the DME MAC by jurisdiction ("DME MAC Jurisdiction A", "DMEMAC JC", "DMERC")
+    ('^\s*(dme\s*mac|dmerc)\s*[-:,/(]?\s*((jurisdiction|juris\.?|j)\s*[a-d]\s*\)?)?\s*$', 'medicare', 12,
+     'the Medicare DME MAC jurisdictions A to D (billing-facts §2.2); confidence: confirmed'),
+    -- Aetna ("Aetna Better Health", "AETNA LIFE & CASUALTY", "Aetna Health Inc. (PA)"), not Aetna Medicare
+    ('^(?!.*\y(medicare|advantage)\y)\s*aetna\y', 'aetna', 30,
+     'Aetna''s commercial and Medicaid plan names begin with "Aetna" (seed document payer list); confidence: secondary (warehouse spellings)'),
+    -- Cigna ("Cigna HealthCare of Texas", "CIGNA HEALTH AND LIFE INS CO"), not Cigna's Medicare plans or HealthSpring
+    ('^(?!.*\y(medicare|advantage|healthspring)\y)\s*(the\s+)?cigna\y', 'cigna', 31,
+     'Cigna''s plan and company names begin with "Cigna" (seed document "Cigna Health"); confidence: secondary (warehouse spellings)'),
+    -- UnitedHealthcare ("UNITED HEALTHCARE INS CO", "UHC Community Plan", "United Health Care Choice Plus"),
+    -- not its Medicare Advantage plans
+    ('^(?!.*\y(medicare|advantage|aarp)\y)\s*(united\s*health\s*care|uhc)\y', 'uhc', 32,
+     'UnitedHealthcare''s plan and company names begin with "UnitedHealthcare" or "UHC" (seed document payer list); confidence: secondary (warehouse spellings)'),
+    -- Anthem, the BCBS licensee in its states ("Anthem Blue Cross", "Anthem Health Plans of Maine")
+    ('^(?!.*\y(medicare|advantage)\y)\s*anthem\y', 'bcbs', 40,
+     'Anthem is the BCBS licensee in its states (Anthem BCBS GA and ME in billing-facts addendum §3); confidence: secondary'),
+    -- a Blue plan by state or licensee ("BCBS of Texas", "Blue Shield of California", "Highmark Blue Cross Blue
+    -- Shield", "BCBSIL", "Regence BlueShield"), not a Blue Medicare Advantage plan
+    ('^(?!.*\y(medicare|advantage)\y).*(\ybcbs|\yblue\s*cross\y|\yblue\s*shield\y)', 'bcbs', 41,
+     'the Blue Cross and Blue Shield licensees carry the marks in their names (billing-facts §3 and addendum §3 name several); the project treats them as one payer (see the bcbs payer); confidence: secondary')
+) AS v(alias, payer_id, priority, source);
+
 -- Policies for J7599.  `valid` ranges of one payer never overlap.
 INSERT INTO pg_temp._j7599_new_policy
     (policy_id, payer_id, code, valid,
@@ -15064,7 +15118,8 @@ BEGIN
             (4, 'place_of_service', 't.code = n.code'),
             (5, 'drug_code', 't.drug = n.drug AND t.code = n.code'),
             (6, 'payer', 't.payer_id = n.payer_id'),
-            (7, 'payer_alias', 'j7599.payer_key(t.alias) = j7599.payer_key(n.alias)'),
+            (7, 'payer_alias', 't.match = n.match AND CASE WHEN n.match = ''pattern'' THEN t.alias = n.alias '
+                            'ELSE j7599.payer_key(t.alias) = j7599.payer_key(n.alias) END'),
             (8, 'policy', 't.policy_id = n.policy_id')) AS v(ord, tbl, keycond)
         ORDER BY ord
     LOOP
@@ -15086,7 +15141,8 @@ BEGIN
     -- shipped rows 1.1 no longer ships, children first
     FOR t IN SELECT * FROM (VALUES
             (1, 'policy', 't.policy_id = n.policy_id'),
-            (2, 'payer_alias', 'j7599.payer_key(t.alias) = j7599.payer_key(n.alias)'),
+            (2, 'payer_alias', 't.match = n.match AND CASE WHEN n.match = ''pattern'' THEN t.alias = n.alias '
+                            'ELSE j7599.payer_key(t.alias) = j7599.payer_key(n.alias) END'),
             (3, 'drug_code', 't.drug = n.drug AND t.code = n.code'),
             (4, 'modifier_conflict', 't.modifier_a = n.modifier_a AND t.modifier_b = n.modifier_b'),
             (5, 'place_of_service', 't.code = n.code'),
