@@ -152,7 +152,7 @@ SELECT is(ARRAY(SELECT c FROM unnest('{CODE_UNKNOWN,DX_MALFORMED,DX_MISSING,DX_N
           'rules() lists every rule id of the contract');
 SELECT is((SELECT count(*) - count(DISTINCT rule) FROM j7599.rules()), 0::bigint, 'rules(): each rule id once');
 SELECT is((SELECT count(*)::int FROM j7599.rules() WHERE severity NOT IN ('error', 'warning', 'info', 'policy')
-                                                     OR scope NOT IN ('line', 'noc')), 0,
+                                                     OR scope NOT IN ('line', 'noc', 'claim')), 0,
           'rules(): known severities and scopes');
 SELECT is(ARRAY(SELECT c FROM unnest('{DX_MISSING,DX_NOT_COVERED,NARRATIVE_MISSING,NDC_MISSING,POS_NOT_ALLOWED,PRIOR_AUTH_MISSING,WASTE_MODIFIER_MISSING}'::text[]) AS c
                 EXCEPT SELECT rule FROM j7599.rules() WHERE severity = 'policy' ORDER BY 1),
