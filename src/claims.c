@@ -18,6 +18,7 @@
 #include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -62,6 +63,28 @@ state_add_line(claim_state *st)
 	return &st->lines[st->nlines++];
 }
 
+/* appends bytes to the arena; returns their offset */
+static int32
+arena_add(claim_state *st, const char *s, int len)
+{
+	int32		off;
+
+	if (len > (int) (MaxAllocSize / 4) || st->arena_len > (int) (MaxAllocSize / 2) - len)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a claim has too much text for j7599.claim_findings")));
+	if (st->arena_len + len > st->arena_max)
+	{
+		while (st->arena_len + len > st->arena_max)
+			st->arena_max *= 2;
+		st->arena = repalloc(st->arena, st->arena_max);
+	}
+	memcpy(st->arena + st->arena_len, s, len);
+	off = st->arena_len;
+	st->arena_len += len;
+	return off;
+}
+
 /* the payer text: shared with the line before when it is the same */
 static void
 state_set_payer(claim_state *st, claim_line *l, const char *s, int len)
@@ -78,20 +101,8 @@ state_set_payer(claim_state *st, claim_line *l, const char *s, int len)
 			return;
 		}
 	}
-	if (len > MaxAllocSize / 4 || st->arena_len > (int) (MaxAllocSize / 2) - len)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("a claim has too much payer text for j7599.claim_findings")));
-	if (st->arena_len + len > st->arena_max)
-	{
-		while (st->arena_len + len > st->arena_max)
-			st->arena_max *= 2;
-		st->arena = repalloc(st->arena, st->arena_max);
-	}
-	memcpy(st->arena + st->arena_len, s, len);
-	l->payer_off = st->arena_len;
+	l->payer_off = arena_add(st, s, len);
 	l->payer_len = len;
-	st->arena_len += len;
 }
 
 static MemoryContext
@@ -107,8 +118,8 @@ agg_context(FunctionCallInfo fcinfo, const char *fn)
 }
 
 /*
- * claim_findings transition: (state, line, service_date, units, ndc, payer).
- * A NULL line is skipped; every other value may be NULL.
+ * claim_findings transition: (state, line, service_date, units, ndc, payer
+ * [, line_ref]).  A NULL line is skipped; every other value may be NULL.
  */
 Datum
 j7599_claim_trans(PG_FUNCTION_ARGS)
@@ -158,6 +169,16 @@ j7599_claim_trans(PG_FUNCTION_ARGS)
 
 		state_set_payer(st, l, VARDATA_ANY(t), (int) VARSIZE_ANY_EXHDR(t));
 	}
+	l->ref_off = -1;
+	if (PG_NARGS() > 6 && !PG_ARGISNULL(6))
+	{
+		text	   *t = PG_GETARG_TEXT_PP(6);
+		int			len = Min((int) VARSIZE_ANY_EXHDR(t), 200);
+
+		len = pg_mbcliplen(VARDATA_ANY(t), (int) VARSIZE_ANY_EXHDR(t), len);
+		l->ref_off = arena_add(st, VARDATA_ANY(t), len);
+		l->ref_len = len;
+	}
 	PG_RETURN_POINTER(st);
 }
 
@@ -185,6 +206,8 @@ j7599_claim_combine(PG_FUNCTION_ARGS)
 			l->payer_off = -1;
 			state_set_payer(a, l, b->arena + b->lines[i].payer_off, b->lines[i].payer_len);
 		}
+		if (l->ref_off >= 0)
+			l->ref_off = arena_add(a, b->arena + b->lines[i].ref_off, b->lines[i].ref_len);
 	}
 	MemoryContextSwitchTo(old);
 	PG_RETURN_POINTER(a);
@@ -237,7 +260,8 @@ j7599_claim_deserial(PG_FUNCTION_ARGS)
 	{
 		claim_line *l = &st->lines[i];
 
-		if (l->payer_off >= 0 && (l->payer_len < 0 || l->payer_off > arena - l->payer_len))
+		if ((l->payer_off >= 0 && (l->payer_len < 0 || l->payer_off > arena - l->payer_len)) ||
+			(l->ref_off >= 0 && (l->ref_len < 0 || l->ref_off > arena - l->ref_len)))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 					 errmsg("invalid claim_findings state")));

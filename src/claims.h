@@ -9,7 +9,10 @@
  * hcpcs_line, the date, the units in millionths of a unit (so that units are
  * summed exactly, without a numeric per line), the NDC as its number, and
  * where the payer text of the line stands in the claim's text arena (claims
- * usually name one payer, which is stored once).
+ * usually name one payer, which is stored once).  A line may carry a
+ * reference (audit_claims passes the row key) that messages quote; lines are
+ * otherwise named by their content, so that findings do not depend on the
+ * order in which the aggregate received the lines.
  */
 #ifndef J7599_CLAIMS_H
 #define J7599_CLAIMS_H
@@ -39,6 +42,8 @@ typedef struct claim_line
 	int32		ord;			/* 1-based: the order the aggregate received it */
 	int32		payer_off;		/* payer text in the arena; -1: NULL */
 	int32		payer_len;
+	int32		ref_off;		/* the line's reference (row key) in the arena; -1: none */
+	int32		ref_len;
 	uint8		flags;
 } claim_line;
 
@@ -49,7 +54,7 @@ typedef struct claim_state
 	claim_line *lines;
 	int			arena_len;
 	int			arena_max;
-	char	   *arena;			/* the payer texts */
+	char	   *arena;			/* the payer texts and line references */
 } claim_state;
 
 /* units (a numeric > 0) in millionths, rounded; false when not > 0 or not finite */

@@ -5,8 +5,11 @@
  * one claim together.  The lines are sorted by code and date, so that every
  * rule but the supply-fee one looks only at the lines of one code on one
  * date (a "group", a handful of lines).  A line is named in messages by its
- * position in the claim as the aggregate received it and by its text
- * ("line 2 (J7507-JW)"): the position alone is not stable under GROUP BY.
+ * content and, when the caller gave one, its reference (audit_claims and
+ * enforce_claims pass the row key): "J7507-JW (2024-03-01, row {"id": 7})".
+ * Within a group the lines are ordered by content, then reference, so the
+ * findings and their messages do not depend on the order in which the
+ * aggregate received the lines (which GROUP BY does not fix).
  *
  * Nothing here allocates, except the scratch arrays of the largest claim
  * seen so far (kept for the backend) and the text of a units value printed
@@ -87,6 +90,8 @@ typedef struct cl_item
 	int			payer;			/* cache index, -1 unknown */
 	bool		jw;
 	bool		jz;
+	const char *ref;			/* the line's reference, or NULL */
+	int			ref_len;
 	char		text[HCPCS_LINE_TEXT_MAX];
 } cl_item;
 
@@ -122,7 +127,27 @@ item_cmp(const void *a, const void *b)
 		return xd ? 1 : -1;
 	if (xd && x->l->date != y->l->date)
 		return x->l->date < y->l->date ? -1 : 1;
-	return x->l->ord < y->l->ord ? -1 : x->l->ord > y->l->ord ? 1 : 0;
+	/* within a code and date: by content, then reference */
+	if (x->l->line != y->l->line)
+		return x->l->line < y->l->line ? -1 : 1;
+	if (x->l->ndc != y->l->ndc)
+		return x->l->ndc < y->l->ndc ? -1 : 1;
+	if ((x->l->flags & CL_UNITS) != (y->l->flags & CL_UNITS))
+		return (x->l->flags & CL_UNITS) ? 1 : -1;
+	if (x->l->units != y->l->units)
+		return x->l->units < y->l->units ? -1 : 1;
+	if ((x->ref == NULL) != (y->ref == NULL))
+		return x->ref == NULL ? -1 : 1;
+	if (x->ref != NULL)
+	{
+		int			c = memcmp(x->ref, y->ref, Min(x->ref_len, y->ref_len));
+
+		if (c != 0)
+			return c;
+		if (x->ref_len != y->ref_len)
+			return x->ref_len < y->ref_len ? -1 : 1;
+	}
+	return 0;
 }
 
 static bool
@@ -209,20 +234,42 @@ fmt_micro(int64 v, char *buf, size_t size)
 	snprintf(buf, size, INT64_FORMAT ".%0*" INT64_MODIFIER "d", whole, digits, frac);
 }
 
-/* " and NDC 00069-0150-01" or "" */
+/*
+ * A line for a message: "J7507-JW (2024-03-01, NDC 00469060773, row {"id": 7})";
+ * with_date false leaves the date out (the message gives it).
+ */
 static void
-fmt_ndc(const cl_item *it, char *buf, size_t size)
+describe(const cl_item *it, bool with_date, bool with_ndc, char *buf, size_t size)
 {
+	char		d[16];
 	char		n[NDC_TEXT_MAX];
+	char		ref[QUOTE_CHARS * 4 + 8];
+	int			len;
 
-	if (it->l->ndc >= 0)
+	len = snprintf(buf, size, "%s", it->text);
+	if (!with_date && !(with_ndc && it->l->ndc >= 0) && it->ref == NULL)
+		return;
+	len += snprintf(buf + len, size - len, " (");
+	if (with_date)
+	{
+		fmt_date(it, d, sizeof(d));
+		len += snprintf(buf + len, size - len, "%s", d);
+	}
+	if (with_ndc && it->l->ndc >= 0)
 	{
 		ndc_format_canonical(it->l->ndc, n);
-		snprintf(buf, size, ", NDC %s", n);
+		len += snprintf(buf + len, size - len, "%sNDC %s", with_date ? ", " : "", n);
 	}
-	else
-		buf[0] = '\0';
+	if (it->ref != NULL && len < (int) size)
+	{
+		quote_value(ref, sizeof(ref), it->ref, it->ref_len);
+		len += snprintf(buf + len, size - len, "%srow %s", (with_date || (with_ndc && it->l->ndc >= 0)) ? ", " : "", ref);
+	}
+	if (len < (int) size)
+		snprintf(buf + len, size - len, ")");
 }
+
+#define DESC_MAX 160
 
 /* ------------------------------------------------------------- rules */
 
@@ -237,16 +284,15 @@ supply_fee(cl_run *r, cl_item *it, int n)
 	for (i = 0; i < n; i++)
 	{
 		char	   *m;
-		char		d[16];
+		char		a[DESC_MAX];
 
 		if (!is_supply_fee(it[i].parts.code))
 			continue;
 		m = cadd(r, RULE_SUPPLY_FEE_WITHOUT_DRUG, &it[i], SRC_SUPPLY_FEE);
 		if (m == NULL)
 			continue;
-		fmt_date(&it[i], d, sizeof(d));
-		MSG(m, "line %d (%s, %s) is a supply fee, but no line of the claim is an oral immunosuppressive, anti-cancer or anti-emetic drug",
-			it[i].l->ord, it[i].text, d);
+		describe(&it[i], true, false, a, sizeof(a));
+		MSG(m, "%s is a supply fee, but no line of the claim is an oral immunosuppressive, anti-cancer or anti-emetic drug", a);
 	}
 }
 
@@ -263,8 +309,7 @@ waste_without_administered(cl_run *r, cl_item *g, int n)
 	{
 		bool		found = false;
 		char	   *m;
-		char		d[16];
-		char		nd[40];
+		char		a[DESC_MAX];
 
 		if (!g[i].jw)
 			continue;
@@ -275,10 +320,9 @@ waste_without_administered(cl_run *r, cl_item *g, int n)
 		m = cadd(r, RULE_WASTE_WITHOUT_ADMINISTERED, &g[i], SRC_WASTE);
 		if (m == NULL)
 			continue;
-		fmt_date(&g[i], d, sizeof(d));
-		fmt_ndc(&g[i], nd, sizeof(nd));
-		MSG(m, "line %d (%s, %s%s) bills a discarded amount (JW), but no line of the claim bills the administered amount of %s on that date without JW",
-			g[i].l->ord, g[i].text, d, nd, g[i].parts.code);
+		describe(&g[i], true, true, a, sizeof(a));
+		MSG(m, "%s bills a discarded amount (JW), but no line of the claim bills the administered amount of %s on that date without JW",
+			a, g[i].parts.code);
 	}
 }
 
@@ -289,6 +333,8 @@ waste_mixed(cl_run *r, cl_item *g, int n)
 	int			jz = -1;
 	char	   *m;
 	char		d[16];
+	char		a[DESC_MAX];
+	char		b[DESC_MAX];
 
 	for (int i = 0; i < n; i++)
 		if (g[i].jw && !g[i].jz && jw < 0)
@@ -306,8 +352,10 @@ waste_mixed(cl_run *r, cl_item *g, int n)
 	if (m == NULL)
 		return;
 	fmt_date(&g[jz], d, sizeof(d));
-	MSG(m, "line %d (%s) bills a discarded amount and line %d (%s) says none was discarded, for %s on %s",
-		g[jw].l->ord, g[jw].text, g[jz].l->ord, g[jz].text, g[jz].parts.code, d);
+	describe(&g[jw], false, false, a, sizeof(a));
+	describe(&g[jz], false, false, b, sizeof(b));
+	MSG(m, "%s bills a discarded amount and %s says none was discarded, for %s on %s",
+		a, b, g[jz].parts.code, d);
 }
 
 /* the same modifiers, in any order */
@@ -332,7 +380,8 @@ duplicates(cl_run *r, cl_item *g, int n)
 			const claim_line *a = g[i].l;
 			const claim_line *b = g[j].l;
 			char	   *m;
-			char		d[16];
+			char		x[DESC_MAX];
+			char		y[DESC_MAX];
 
 			if (a->ndc != b->ndc || (a->flags & CL_UNITS) != (b->flags & CL_UNITS) ||
 				((a->flags & CL_UNITS) && a->units != b->units) ||
@@ -341,9 +390,9 @@ duplicates(cl_run *r, cl_item *g, int n)
 			m = cadd(r, RULE_DUPLICATE_LINE, &g[i], SRC_DUPLICATE);
 			if (m != NULL)
 			{
-				fmt_date(&g[i], d, sizeof(d));
-				MSG(m, "line %d (%s, %s) repeats line %d: same code, modifiers, date, NDC and units",
-					a->ord, g[i].text, d, b->ord);
+				describe(&g[i], true, true, x, sizeof(x));
+				describe(&g[j], false, false, y, sizeof(y));
+				MSG(m, "%s repeats %s: same code, modifiers, date, NDC and units", x, y);
 			}
 			break;
 		}
@@ -417,6 +466,7 @@ units_limits(cl_run *r, cl_item *g, int n)
 		char	   *m;
 		char		u[32];
 		char		mx[32];
+		char		a[DESC_MAX];
 
 		if (!(g[i].l->flags & CL_UNITS))
 			continue;
@@ -430,8 +480,8 @@ units_limits(cl_run *r, cl_item *g, int n)
 			continue;
 		fmt_micro(g[i].l->units, u, sizeof(u));
 		fmt_micro(lim->max_micro, mx, sizeof(mx));
-		MSG(m, "line %d (%s, %s) bills %s units of %s, above the limit of %s per line",
-			g[i].l->ord, g[i].text, d, u, g[i].parts.code, mx);
+		describe(&g[i], true, false, a, sizeof(a));
+		MSG(m, "%s bills %s units, above the limit of %s per line", a, u, mx);
 	}
 
 	/* per day, over the lines of the code and date */
@@ -441,31 +491,33 @@ units_limits(cl_run *r, cl_item *g, int n)
 		char	   *m = cadd(r, RULE_UNITS_EXCEED_DAILY_LIMIT, &g[0], lim->source);
 		char		u[32];
 		char		mx[32];
-		char		lines[120];
+		char		lines[400];
 		int			len = 0;
 		int			shown = 0;
 
 		if (m == NULL)
 			return;
 		lines[0] = '\0';
-		for (int i = 0; i < n; i++)
+		for (int i = 0; i < n && len < (int) sizeof(lines) - 1; i++)
 		{
+			char		a[DESC_MAX];
+
 			if (!(g[i].l->flags & CL_UNITS))
 				continue;
-			if (shown == 8)
+			if (shown == 4)
 			{
-				snprintf(lines + len, sizeof(lines) - len, " and %d more", counted - shown);
+				len += snprintf(lines + len, sizeof(lines) - len, " and %d more", counted - shown);
 				break;
 			}
-			len += snprintf(lines + len, sizeof(lines) - len, "%s%d", shown ? ", " : "", g[i].l->ord);
-			if (len >= (int) sizeof(lines))
-				break;
+			describe(&g[i], false, false, a, sizeof(a));
+			fmt_micro(g[i].l->units, u, sizeof(u));
+			len += snprintf(lines + len, sizeof(lines) - len, "%s%s: %s", shown ? ", " : "", a, u);
 			shown++;
 		}
 		fmt_micro(total, u, sizeof(u));
 		fmt_micro(lim->max_micro, mx, sizeof(mx));
-		MSG(m, "%s units of %s on %s (line%s %s) exceed the limit of %s per day",
-			u, g[0].parts.code, d, counted > 1 ? "s" : "", lines, mx);
+		MSG(m, "%s units of %s on %s (%s) exceed the limit of %s per day",
+			u, g[0].parts.code, d, lines, mx);
 	}
 }
 
@@ -504,6 +556,8 @@ rules_claims_run(claim_state *st, rule_findings *out, bool msgs)
 		x->jz = line_has(&x->parts, "JZ");
 		x->payer = l->payer_off >= 0
 			? pc_payer_resolve(r.c, st->arena + l->payer_off, l->payer_len) : -1;
+		x->ref = l->ref_off >= 0 ? st->arena + l->ref_off : NULL;
+		x->ref_len = l->ref_off >= 0 ? l->ref_len : 0;
 		hcpcs_format(&x->parts, x->text);
 		n++;
 	}

@@ -18,6 +18,13 @@ RETURNS internal
 COMMENT ON FUNCTION j7599._claim_trans(internal, j7599.hcpcs_line, date, numeric, text, text) IS
 'Internal: transition function of j7599.claim_findings (adds one line to the claim)';
 
+CREATE OR REPLACE FUNCTION j7599._claim_trans(internal, j7599.hcpcs_line, date, numeric, text, text, text)
+RETURNS internal
+    AS 'MODULE_PATHNAME', 'j7599_claim_trans'
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION j7599._claim_trans(internal, j7599.hcpcs_line, date, numeric, text, text, text) IS
+'Internal: transition function of j7599.claim_findings with a line reference (adds one line to the claim)';
+
 CREATE OR REPLACE FUNCTION j7599._claim_final(internal)
 RETURNS j7599.finding[]
     AS 'MODULE_PATHNAME', 'j7599_claim_final'
@@ -57,7 +64,21 @@ CREATE AGGREGATE j7599.claim_findings(line j7599.hcpcs_line, service_date date, 
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE j7599.claim_findings(j7599.hcpcs_line, date, numeric, text, text) IS
-'The claim-level findings of the lines aggregated (use with GROUP BY the claim key): SUPPLY_FEE_WITHOUT_DRUG, WASTE_WITHOUT_ADMINISTERED, WASTE_MODIFIERS_MIXED, DUPLICATE_LINE, UNITS_EXCEED_DAILY_LIMIT. An empty array for a clean claim; lines are named by their position in the aggregate''s input and their text';
+'The claim-level findings of the lines aggregated (use with GROUP BY the claim key): SUPPLY_FEE_WITHOUT_DRUG, WASTE_WITHOUT_ADMINISTERED, WASTE_MODIFIERS_MIXED, DUPLICATE_LINE, UNITS_EXCEED_DAILY_LIMIT. An empty array for a clean claim, NULL for no line. Lines are named by their content; the findings do not depend on the order of the lines';
+
+CREATE AGGREGATE j7599.claim_findings(line j7599.hcpcs_line, service_date date, units numeric, ndc text, payer text,
+                                      line_ref text) (
+    SFUNC = j7599._claim_trans,
+    STYPE = internal,
+    FINALFUNC = j7599._claim_final,
+    FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = j7599._claim_combine,
+    SERIALFUNC = j7599._claim_serial,
+    DESERIALFUNC = j7599._claim_deserial,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE j7599.claim_findings(j7599.hcpcs_line, date, numeric, text, text, text) IS
+'j7599.claim_findings, each line named in messages by line_ref too (audit_claims passes the row key; at most 200 bytes are kept)';
 
 -- ------------------------------------------------------ registered tables
 
@@ -128,7 +149,7 @@ DECLARE
     args text;
 BEGIN
     k := j7599._claim_key_sql(r.claim_key, 't');
-    args := j7599._claim_args(tbl, r);
+    args := j7599._claim_args(tbl, r) || ', (' || j7599._row_key(tbl) || ')::pg_catalog.text';
     RETURN QUERY EXECUTE format(
         'SELECT s.k, f.rule, f.severity, f.field, f.message, f.source '
         'FROM (SELECT %s AS k, j7599.claim_findings(%s) AS fs FROM %s AS t WHERE %s GROUP BY %s) AS s '
@@ -137,7 +158,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION j7599.audit_claims(regclass) IS
-'Every claim-level finding of a registered table, the claim named by its claim key as jsonb: j7599.claim_findings over the table grouped by the claim key (lines whose key has a NULL belong to no claim). Runs as the caller';
+'Every claim-level finding of a registered table, the claim named by its claim key as jsonb: j7599.claim_findings over the table grouped by the claim key, each line named by its row key (primary key, else ctid). Lines whose claim key has a NULL belong to no claim. Runs as the caller';
 
 -- ------------------------------------------------------------ enforcement
 
@@ -162,8 +183,11 @@ DECLARE
     n int;
 BEGIN
     -- the registered table: this one, or the partitioned table it belongs to
+    -- (pg_partition_ancestors lists nothing for a table that is not partitioned)
     SELECT a.relid INTO root
-      FROM pg_partition_ancestors(TG_RELID) WITH ORDINALITY AS a(relid, depth)
+      FROM (SELECT TG_RELID::regclass, 0::bigint
+            UNION ALL
+            SELECT * FROM pg_partition_ancestors(TG_RELID) WITH ORDINALITY) AS a(relid, depth)
       JOIN j7599.registration g ON g.tbl = a.relid AND g.claim_key IS NOT NULL
      ORDER BY a.depth DESC LIMIT 1;
     IF root IS NULL THEN
@@ -184,7 +208,8 @@ BEGIN
         '            WHERE (%s) IN (%s) GROUP BY %s) AS c '
         '      CROSS JOIN LATERAL unnest(c.fs) AS f '
         '      WHERE CASE f.severity WHEN ''info'' THEN 0 WHEN ''warning'' THEN 1 ELSE 2 END >= $1) AS s',
-        k.key_json, j7599._claim_args(root, r), root, k.cols, touched, k.cols)
+        k.key_json, j7599._claim_args(root, r) || ', (' || j7599._row_key(root) || ')::pg_catalog.text',
+        root, k.cols, touched, k.cols)
         INTO bad, detail, rules
         USING min_rank;
     IF bad IS NULL THEN
