@@ -35,19 +35,58 @@ PG_FUNCTION_INFO_V1(j7599_claim_final);
 PG_FUNCTION_INFO_V1(j7599_claim_combine);
 PG_FUNCTION_INFO_V1(j7599_claim_serial);
 PG_FUNCTION_INFO_V1(j7599_claim_deserial);
+PG_FUNCTION_INFO_V1(j7599_line_or_null);
+
+/*
+ * j7599._line_or_null(text): the line, or NULL when the text is not a valid
+ * line (audit_claims reads text line columns with it: a malformed line is
+ * LINE_MALFORMED, a line-level finding, and no line of its claim).
+ */
+Datum
+j7599_line_or_null(PG_FUNCTION_ARGS)
+{
+	text	   *t = PG_GETARG_TEXT_PP(0);
+	hcpcs_line_parts parts;
+	char		reason[CODES_REASON_MAX];
+
+	if (!hcpcs_parse_line(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &parts, reason))
+		PG_RETURN_NULL();
+	PG_RETURN_HCPCS_LINE(hcpcs_pack(&parts));
+}
+
+#define INLINE_LINES 4
+#define INLINE_ARENA (256 - MAXALIGN(sizeof(claim_state)) - INLINE_LINES * sizeof(claim_line))
+StaticAssertDecl(sizeof(claim_line) == 48, "a claim line is 48 bytes");
 
 static claim_state *
 state_new(MemoryContext cxt, int lines, int arena)
 {
-	claim_state *st = MemoryContextAllocZero(cxt, sizeof(claim_state));
+	Size		head = MAXALIGN(sizeof(claim_state));
+	claim_state *st;
 
-	st->maxlines = Max(lines, 4);
+	if (lines <= INLINE_LINES && arena <= (int) INLINE_ARENA)
+	{
+		char	   *mem = MemoryContextAlloc(cxt, 256);
+
+		st = (claim_state *) mem;
+		memset(st, 0, sizeof(claim_state));
+		st->maxlines = INLINE_LINES;
+		st->lines = (claim_line *) (mem + head);
+		st->arena_max = (int) INLINE_ARENA;
+		st->arena = mem + head + INLINE_LINES * sizeof(claim_line);
+		st->lines_inline = true;
+		st->arena_inline = true;
+		return st;
+	}
+	st = MemoryContextAllocZero(cxt, sizeof(claim_state));
+	st->maxlines = Max(lines, INLINE_LINES);
 	st->lines = MemoryContextAlloc(cxt, sizeof(claim_line) * st->maxlines);
 	st->arena_max = Max(arena, 32);
 	st->arena = MemoryContextAlloc(cxt, st->arena_max);
 	return st;
 }
 
+/* (in the aggregate's memory context) */
 static claim_line *
 state_add_line(claim_state *st)
 {
@@ -57,8 +96,17 @@ state_add_line(claim_state *st)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 					 errmsg("a claim has too many lines for j7599.claim_findings")));
+		if (st->lines_inline)
+		{
+			claim_line *l = palloc(sizeof(claim_line) * st->maxlines * 2);
+
+			memcpy(l, st->lines, sizeof(claim_line) * st->nlines);
+			st->lines = l;
+			st->lines_inline = false;
+		}
+		else
+			st->lines = repalloc(st->lines, sizeof(claim_line) * st->maxlines * 2);
 		st->maxlines *= 2;
-		st->lines = repalloc(st->lines, sizeof(claim_line) * st->maxlines);
 	}
 	return &st->lines[st->nlines++];
 }
@@ -77,7 +125,16 @@ arena_add(claim_state *st, const char *s, int len)
 	{
 		while (st->arena_len + len > st->arena_max)
 			st->arena_max *= 2;
-		st->arena = repalloc(st->arena, st->arena_max);
+		if (st->arena_inline)
+		{
+			char	   *a = palloc(st->arena_max);
+
+			memcpy(a, st->arena, st->arena_len);
+			st->arena = a;
+			st->arena_inline = false;
+		}
+		else
+			st->arena = repalloc(st->arena, st->arena_max);
 	}
 	memcpy(st->arena + st->arena_len, s, len);
 	off = st->arena_len;
@@ -127,15 +184,16 @@ j7599_claim_trans(PG_FUNCTION_ARGS)
 	MemoryContext cxt = agg_context(fcinfo, "j7599_claim_trans");
 	claim_state *st = PG_ARGISNULL(0) ? NULL : (claim_state *) PG_GETARG_POINTER(0);
 	claim_line *l;
+	MemoryContext old;
 
 	if (st == NULL)
-		st = state_new(cxt, 4, 32);
+		st = state_new(cxt, 0, 0);
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(st);
 
+	old = MemoryContextSwitchTo(cxt);
 	l = state_add_line(st);
 	memset(l, 0, sizeof(*l));
-	l->ord = st->nlines;
 	l->line = PG_GETARG_HCPCS_LINE(1);
 	l->flags = CL_LINE;
 	if (!PG_ARGISNULL(2))
@@ -173,12 +231,13 @@ j7599_claim_trans(PG_FUNCTION_ARGS)
 	if (PG_NARGS() > 6 && !PG_ARGISNULL(6))
 	{
 		text	   *t = PG_GETARG_TEXT_PP(6);
-		int			len = Min((int) VARSIZE_ANY_EXHDR(t), 200);
+		int			len = Min((int) VARSIZE_ANY_EXHDR(t), CL_REF_MAX);
 
 		len = pg_mbcliplen(VARDATA_ANY(t), (int) VARSIZE_ANY_EXHDR(t), len);
 		l->ref_off = arena_add(st, VARDATA_ANY(t), len);
-		l->ref_len = len;
+		l->ref_len = (uint16) len;
 	}
+	MemoryContextSwitchTo(old);
 	PG_RETURN_POINTER(st);
 }
 
@@ -200,7 +259,6 @@ j7599_claim_combine(PG_FUNCTION_ARGS)
 		claim_line *l = state_add_line(a);
 
 		*l = b->lines[i];
-		l->ord = a->nlines;
 		if (l->payer_off >= 0)
 		{
 			l->payer_off = -1;
@@ -261,7 +319,7 @@ j7599_claim_deserial(PG_FUNCTION_ARGS)
 		claim_line *l = &st->lines[i];
 
 		if ((l->payer_off >= 0 && (l->payer_len < 0 || l->payer_off > arena - l->payer_len)) ||
-			(l->ref_off >= 0 && (l->ref_len < 0 || l->ref_off > arena - l->ref_len)))
+			(l->ref_off >= 0 && (l->ref_len > CL_REF_MAX || l->ref_off > arena - l->ref_len)))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 					 errmsg("invalid claim_findings state")));

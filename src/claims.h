@@ -39,14 +39,20 @@ typedef struct claim_line
 	int64		ndc;			/* NDC number, CL_NDC_NONE or CL_NDC_BAD */
 	int64		units;			/* millionths of a unit, with CL_UNITS */
 	DateADT		date;			/* with CL_DATE */
-	int32		ord;			/* 1-based: the order the aggregate received it */
 	int32		payer_off;		/* payer text in the arena; -1: NULL */
 	int32		payer_len;
 	int32		ref_off;		/* the line's reference (row key) in the arena; -1: none */
-	int32		ref_len;
+	uint16		ref_len;		/* at most CL_REF_MAX */
 	uint8		flags;
-} claim_line;
+} claim_line;					/* 48 bytes */
 
+#define CL_REF_MAX		200		/* bytes of a line reference kept */
+
+/*
+ * A claim.  The first few lines and bytes of text live in the same
+ * allocation as the header (one chunk per claim: the hash table of a GROUP
+ * BY holds one state per claim); more lines or text move to their own.
+ */
 typedef struct claim_state
 {
 	int			nlines;
@@ -55,6 +61,8 @@ typedef struct claim_state
 	int			arena_len;
 	int			arena_max;
 	char	   *arena;			/* the payer texts and line references */
+	bool		lines_inline;	/* lines / arena point into this allocation */
+	bool		arena_inline;
 } claim_state;
 
 /* units (a numeric > 0) in millionths, rounded; false when not > 0 or not finite */

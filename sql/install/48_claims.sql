@@ -56,6 +56,7 @@ COMMENT ON FUNCTION j7599._claim_deserial(bytea, internal) IS
 CREATE AGGREGATE j7599.claim_findings(line j7599.hcpcs_line, service_date date, units numeric, ndc text, payer text) (
     SFUNC = j7599._claim_trans,
     STYPE = internal,
+    SSPACE = 272,
     FINALFUNC = j7599._claim_final,
     FINALFUNC_MODIFY = READ_ONLY,
     COMBINEFUNC = j7599._claim_combine,
@@ -70,6 +71,7 @@ CREATE AGGREGATE j7599.claim_findings(line j7599.hcpcs_line, service_date date, 
                                       line_ref text) (
     SFUNC = j7599._claim_trans,
     STYPE = internal,
+    SSPACE = 272,
     FINALFUNC = j7599._claim_final,
     FINALFUNC_MODIFY = READ_ONLY,
     COMBINEFUNC = j7599._claim_combine,
@@ -81,6 +83,12 @@ COMMENT ON AGGREGATE j7599.claim_findings(j7599.hcpcs_line, date, numeric, text,
 'j7599.claim_findings, each line named in messages by line_ref too (audit_claims passes the row key; at most 200 bytes are kept)';
 
 -- ------------------------------------------------------ registered tables
+
+CREATE OR REPLACE FUNCTION j7599._line_or_null(text) RETURNS j7599.hcpcs_line
+    AS 'MODULE_PATHNAME', 'j7599_line_or_null'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION j7599._line_or_null(text) IS
+'Internal: the text as a line, NULL when it is not valid hcpcs_line input';
 
 -- the registration of a table with its claim key, or 55000
 CREATE OR REPLACE FUNCTION j7599._claim_registration(tbl regclass) RETURNS j7599.registration
@@ -128,7 +136,7 @@ BEGIN
     IF r.payer IS NOT NULL THEN PERFORM j7599._column_kind(tbl, r.payer, 'payer'); END IF;
     RETURN concat_ws(', ',
         CASE WHEN line_kind = 'hcpcs_line' THEN format('t.%I', r.line)
-             ELSE format('CASE WHEN j7599.is_hcpcs_line(t.%1$I::pg_catalog.text) THEN t.%1$I::pg_catalog.text::j7599.hcpcs_line END', r.line) END,
+             ELSE format('j7599._line_or_null(t.%I::pg_catalog.text)', r.line) END,
         CASE WHEN r.service_date IS NULL THEN 'NULL::pg_catalog.date' ELSE format('t.%I', r.service_date) END,
         CASE WHEN r.units IS NULL THEN 'NULL::pg_catalog.numeric' ELSE format('t.%I::pg_catalog.numeric', r.units) END,
         CASE WHEN r.ndc IS NULL THEN 'NULL::pg_catalog.text' ELSE format('t.%I::pg_catalog.text', r.ndc) END,
@@ -149,12 +157,21 @@ DECLARE
     args text;
 BEGIN
     k := j7599._claim_key_sql(r.claim_key, 't');
-    args := j7599._claim_args(tbl, r) || ', (' || j7599._row_key(tbl) || ')::pg_catalog.text';
+    args := j7599._claim_args(tbl, r);
+    -- Two passes: the claims with findings, then their findings with each
+    -- line's row key (building a row key for every line would cost more
+    -- than the rules).  The second pass reads through an index on the claim
+    -- key when there is one.
     RETURN QUERY EXECUTE format(
+        'WITH bad AS MATERIALIZED ('
+        '  SELECT s.* FROM (SELECT %2$s, pg_catalog.cardinality(j7599.claim_findings(%3$s)) AS n FROM %4$s AS t WHERE %5$s GROUP BY %2$s) AS s '
+        '  WHERE s.n > 0) '
         'SELECT s.k, f.rule, f.severity, f.field, f.message, f.source '
-        'FROM (SELECT %s AS k, j7599.claim_findings(%s) AS fs FROM %s AS t WHERE %s GROUP BY %s) AS s '
+        'FROM (SELECT %1$s AS k, j7599.claim_findings(%3$s, (%6$s)::pg_catalog.text) AS fs FROM %4$s AS t '
+        '      WHERE (%2$s) IN (SELECT %7$s FROM bad AS x) GROUP BY %2$s) AS s '
         'CROSS JOIN LATERAL pg_catalog.unnest(s.fs) AS f',
-        k.key_json, args, tbl, k.not_null, k.cols);
+        k.key_json, k.cols, args, tbl, k.not_null, j7599._row_key(tbl),
+        (j7599._claim_key_sql(r.claim_key, 'x')).cols);
 END
 $$;
 COMMENT ON FUNCTION j7599.audit_claims(regclass) IS
@@ -177,6 +194,7 @@ DECLARE
     r j7599.registration;
     k record;
     touched text;
+    args text;
     bad jsonb[];
     detail text[];
     rules text;
@@ -199,22 +217,32 @@ BEGIN
         CASE WHEN TG_OP IN ('INSERT', 'UPDATE') THEN format('SELECT %s FROM j7599_new AS x', k.cols) END,
         CASE WHEN TG_OP IN ('UPDATE', 'DELETE') THEN format('SELECT %s FROM j7599_old AS x', k.cols) END);
     k := j7599._claim_key_sql(r.claim_key, 't');
+    args := j7599._claim_args(root, r);
+    -- the claims with a finding at or above the severity ...
     EXECUTE format(
-        'SELECT array_agg(s.k ORDER BY s.k::text), '
-        '       array_agg(s.line ORDER BY s.k::text), '
-        '       string_agg(DISTINCT s.rule, '', '') '
-        'FROM (SELECT c.k, format(''%%s: %%s %%s: %%s'', c.k, f.severity, f.rule, f.message) AS line, f.rule '
-        '      FROM (SELECT %s AS k, j7599.claim_findings(%s) AS fs FROM %s AS t '
-        '            WHERE (%s) IN (%s) GROUP BY %s) AS c '
-        '      CROSS JOIN LATERAL unnest(c.fs) AS f '
-        '      WHERE CASE f.severity WHEN ''info'' THEN 0 WHEN ''warning'' THEN 1 ELSE 2 END >= $1) AS s',
-        k.key_json, j7599._claim_args(root, r) || ', (' || j7599._row_key(root) || ')::pg_catalog.text',
-        root, k.cols, touched, k.cols)
-        INTO bad, detail, rules
+        'SELECT array_agg(c.k ORDER BY c.k::pg_catalog.text) '
+        'FROM (SELECT %s AS k, j7599.claim_findings(%s) AS fs FROM %s AS t '
+        '      WHERE (%s) IN (%s) GROUP BY %s) AS c '
+        'WHERE EXISTS (SELECT FROM pg_catalog.unnest(c.fs) AS f '
+        '              WHERE CASE f.severity WHEN ''info'' THEN 0 WHEN ''warning'' THEN 1 ELSE 2 END >= $1)',
+        k.key_json, args, root, k.cols, touched, k.cols)
+        INTO bad
         USING min_rank;
     IF bad IS NULL THEN
         RETURN NULL;
     END IF;
+    -- ... and, for the error's detail, their findings naming each line by its row key
+    EXECUTE format(
+        'SELECT array_agg(pg_catalog.format(''%%s: %%s %%s: %%s'', c.k, f.severity, f.rule, f.message) '
+        '                 ORDER BY c.k::pg_catalog.text, f.rule), '
+        '       string_agg(DISTINCT f.rule, '', '') '
+        'FROM (SELECT %s AS k, j7599.claim_findings(%s, (%s)::pg_catalog.text) AS fs FROM %s AS t '
+        '      WHERE %s = ANY ($2) GROUP BY %s) AS c '
+        'CROSS JOIN LATERAL pg_catalog.unnest(c.fs) AS f '
+        'WHERE CASE f.severity WHEN ''info'' THEN 0 WHEN ''warning'' THEN 1 ELSE 2 END >= $1',
+        k.key_json, args, j7599._row_key(root), root, k.key_json, k.cols)
+        INTO detail, rules
+        USING min_rank, bad;
     bad := ARRAY(SELECT DISTINCT b FROM unnest(bad) AS b ORDER BY 1);
     n := cardinality(bad);
     RAISE EXCEPTION '%', format('j7599: %s %s refused (%s)',
