@@ -185,7 +185,7 @@ COMMENT ON FUNCTION j7599.audit_claims(regclass) IS
 -- trigger runs as the role that ran the statement, which must be able to
 -- read the table.
 CREATE OR REPLACE FUNCTION j7599._claims_trigger() RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
