@@ -81,6 +81,11 @@ CREATE AGGREGATE j7599.claim_findings(line j7599.hcpcs_line, service_date date, 
 );
 COMMENT ON AGGREGATE j7599.claim_findings(j7599.hcpcs_line, date, numeric, text, text, text) IS
 'j7599.claim_findings, each line named in messages by line_ref too (audit_claims passes the row key; at most 200 bytes are kept)';
+-- the aggregate checks its support functions' privileges as its owner: nobody else calls them
+REVOKE ALL ON FUNCTION j7599._claim_trans(internal, j7599.hcpcs_line, date, numeric, text, text),
+                       j7599._claim_trans(internal, j7599.hcpcs_line, date, numeric, text, text, text),
+                       j7599._claim_final(internal), j7599._claim_combine(internal, internal),
+                       j7599._claim_serial(internal), j7599._claim_deserial(bytea, internal) FROM PUBLIC;
 
 -- ------------------------------------------------------ registered tables
 

@@ -9,7 +9,7 @@
 -- Runs in one transaction and rolls back.
 BEGIN;
 SET LOCAL search_path = public, j7599;
-SELECT plan(87);
+SELECT plan(88);
 
 CREATE FUNCTION pg_temp.attempt(sql text) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
@@ -255,6 +255,9 @@ CREATE ROLE claims_other;
 GRANT ALL ON enf TO claims_other;
 SET LOCAL ROLE claims_other;
 SELECT is(pg_temp.attempt($$SELECT j7599.enforce_claims('enf')$$) ->> 'state', '42501', 'enforce_claims by another role: 42501');
+GRANT SELECT ON cl_lines TO claims_other;
+SELECT is((SELECT cardinality(j7599.claim_findings(line, dos, units, ndc, payer)) FROM cl_lines WHERE claim = 'jw-alone'), 1,
+          'another role runs the aggregate (its support functions are not executable by PUBLIC)');
 RESET ROLE;
 SELECT j7599.enforce_claims('enf');
 SELECT is(pg_temp.attempt($$INSERT INTO enf (claim_id, line, dos, units) VALUES (1, 'J7507', '2024-03-01', 10), (1, 'J7507-JW', '2024-03-01', 2)$$) ->> 'state',
