@@ -253,9 +253,9 @@ SELECT j7599.register('enf', line => 'line', service_date => 'dos', units => 'un
 SELECT is(pg_temp.attempt($$SELECT j7599.enforce_claims('enf', 'severe')$$) ->> 'state', '22023', 'an unknown severity: 22023');
 CREATE ROLE claims_other;
 GRANT ALL ON enf TO claims_other;
+GRANT SELECT ON cl_lines TO claims_other;
 SET LOCAL ROLE claims_other;
 SELECT is(pg_temp.attempt($$SELECT j7599.enforce_claims('enf')$$) ->> 'state', '42501', 'enforce_claims by another role: 42501');
-GRANT SELECT ON cl_lines TO claims_other;
 SELECT is((SELECT cardinality(j7599.claim_findings(line, dos, units, ndc, payer)) FROM cl_lines WHERE claim = 'jw-alone'), 1,
           'another role runs the aggregate (its support functions are not executable by PUBLIC)');
 RESET ROLE;
