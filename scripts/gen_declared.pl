@@ -329,6 +329,18 @@ sub registration_comment {
 	return "COMMENT ON COLUMN j7599.registration.$i->{name} IS " . lit($i->{doc}) . ";\n";
 }
 
+# The claim key (1.1): the column(s) that identify a claim, for the
+# claim-level rules.  Not a claim input (no rule of one line reads it): the
+# last column of the registration and the last parameter of register().
+my $CLAIM_KEY_SINCE = '1.1';
+sub claim_key_column {
+	return sprintf('%-15s name[] CHECK (claim_key IS NULL OR (cardinality(claim_key) BETWEEN 1 AND 8 AND array_position(claim_key, NULL) IS NULL))', 'claim_key');
+}
+sub claim_key_comment {
+	return "COMMENT ON COLUMN j7599.registration.claim_key IS "
+		. lit('columns that identify a claim (its lines share their values), for the claim-level rules; NULL: none registered') . ";\n";
+}
+
 sub part_registration_table {
 	my @cols = (
 		sprintf('%-15s regclass PRIMARY KEY', 'tbl'),
@@ -336,8 +348,9 @@ sub part_registration_table {
 		sprintf('%-15s timestamptz NOT NULL DEFAULT now()', 'registered_at'),
 		sprintf('%-15s name NOT NULL DEFAULT current_user', 'registered_by'),
 		(map { registration_column($_) } grep { later($_) } @inputs),
+		claim_key_column(),
 	);
-	return $HEAD . <<SQL . join('', map { registration_comment($_) } @inputs);
+	return $HEAD . <<SQL . join('', map { registration_comment($_) } @inputs) . claim_key_comment();
 
 /*
  * Registration: which column of a claim table holds each validation
@@ -357,7 +370,8 @@ sub part_register {
 		        lit($KIND{$_->{kind}}{wanted}))
 	} @inputs);
 	my $params = join(', ', 'tbl regclass', "$line->{name} text",
-	                  map { "$_->{name} " . ($_->{kind} eq 'DX' ? 'text[]' : 'text') . ' DEFAULT NULL' } @rest);
+	                  (map { "$_->{name} " . ($_->{kind} eq 'DX' ? 'text[]' : 'text') . ' DEFAULT NULL' } @rest),
+	                  'claim_key text[] DEFAULT NULL');
 	# wrap the parameter list as the hand-written one was
 	my $sig = '';
 	my $cur = 'CREATE OR REPLACE FUNCTION j7599.register(';
@@ -390,9 +404,30 @@ sub part_register {
     END IF;
 DX
 	} @rest);
-	my $names = join(', ', map { $_->{name} } @inputs);
-	my $set = join(', ', map { "$_->{name} = EXCLUDED.$_->{name}" } @inputs);
-	my $rid = register_identity(@rest);
+	$checks .= <<CK;
+    IF claim_key IS NOT NULL THEN
+        IF cardinality(claim_key) = 0 OR array_position(claim_key, NULL) IS NOT NULL THEN
+            RAISE EXCEPTION 'claim_key must name one or more columns'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF cardinality(claim_key) > 8 THEN
+            RAISE EXCEPTION 'claim_key names % columns; at most 8 can be registered', cardinality(claim_key)
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        FOREACH d IN ARRAY claim_key LOOP
+            IF NOT EXISTS (SELECT FROM pg_attribute a
+                           WHERE a.attrelid = tbl AND a.attname = d AND a.attnum > 0 AND NOT a.attisdropped) THEN
+                RAISE EXCEPTION 'column "%" of table % does not exist', d, tbl
+                    USING ERRCODE = 'undefined_column',
+                          DETAIL = 'The argument claim_key names a column that is not in the table.',
+                          HINT = 'Name the column exactly as it is stored (its attname), case and blanks kept, without quotes.';
+            END IF;
+        END LOOP;
+    END IF;
+CK
+	my $names = join(', ', (map { $_->{name} } @inputs), 'claim_key');
+	my $set = join(', ', map { "$_->{name} = EXCLUDED.$_->{name}" } @inputs, { name => 'claim_key' });
+	my $rid = register_identity(@rest, { kind => 'DX' });
 	$rid =~ s/^\(regclass, /(regclass, text, /;
 	return $HEAD . <<SQL;
 
@@ -488,10 +523,16 @@ $checks
     IF enforced_severity IS NOT NULL THEN
         PERFORM j7599._install_trigger(tbl, enforced_severity);
     END IF;
+    -- a table whose claims are enforced must keep a claim key
+    IF claim_key IS NULL AND EXISTS (SELECT FROM pg_trigger WHERE tgrelid = tbl AND tgname = 'j7599_claims_insert') THEN
+        RAISE EXCEPTION 'table % has its claims enforced: a claim key is needed', tbl
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Register the claim_key columns too, or call j7599.unenforce_claims first.';
+    END IF;
 END
 \$\$;
 COMMENT ON FUNCTION j7599.register$rid IS
-'Records which column of a claim table, view or foreign table holds each validation argument (42703: no such column; 42804: wrong type); dates, units and days may be text. Re-registering replaces the mapping. Owner only (42501)';
+'Records which column of a claim table, view or foreign table holds each validation argument (42703: no such column; 42804: wrong type), and the columns that identify a claim (claim_key); dates, units and days may be text. Re-registering replaces the mapping. Owner only (42501)';
 REVOKE ALL ON FUNCTION j7599.register$rid FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION j7599.register$rid TO PUBLIC;
 SQL
@@ -644,6 +685,14 @@ sub upgrade {
 			$s .= "ALTER TABLE j7599.registration ADD COLUMN " . registration_column($i) . ";\n"
 				. registration_comment($i);
 		}
+	}
+	if ($CLAIM_KEY_SINCE eq $to) {
+		if (!@new_inputs) {
+			my $rid = register_identity(@rest);
+			$rid =~ s/^\(regclass, /(regclass, text, /;
+			$s .= "DROP FUNCTION j7599.register$rid;\n";
+		}
+		$s .= "ALTER TABLE j7599.registration ADD COLUMN " . claim_key_column() . ";\n" . claim_key_comment();
 	}
 	for my $f (@new_fields) {
 		$s .= sprintf("ALTER TABLE j7599.policy ADD COLUMN %s %s;\n", $f->{name}, $f->{sqltype})

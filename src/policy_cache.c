@@ -147,6 +147,9 @@ struct pc_cache
 	int			npolicies;
 	pc_policy  *policies;		/* sorted by payer, code, valid.lo */
 
+	int			nunit_limits;
+	pc_unit_limit *unit_limits;	/* sorted by code */
+
 	/* memo of payer texts resolved, direct-mapped by a hash of the text */
 	pc_payer_memo payer_memo[PAYER_MEMO_SLOTS];
 };
@@ -182,12 +185,14 @@ pc_field_name(pc_field f)
 }
 
 static void build_segments(pc_cache *c);
+static Oid	j7599_namespace(void);
 
 static pc_cache *current = NULL;
 static MemoryContext loading_cxt = NULL;
 static uint64 inval_count = 0;
 static bool callback_registered = false;
 static Oid	watched[N_TABLES];
+static Oid	watched_unit_limit = InvalidOid;	/* optional: 1.1 */
 static int64 loads = 0;
 
 /* seen_inval of a cache that must be read again */
@@ -326,6 +331,8 @@ relcache_callback(Datum arg, Oid relid)
 			return;
 		}
 	}
+	if (relid == watched_unit_limit)
+		inval_count++;
 }
 
 int64
@@ -1003,6 +1010,75 @@ append_field_columns(StringInfo q)
 						 quote_identifier(field_names[f]) : "NULL");
 }
 
+static int
+unit_limit_cmp(const void *a, const void *b)
+{
+	uint32		x = ((const pc_unit_limit *) a)->code;
+	uint32		y = ((const pc_unit_limit *) b)->code;
+
+	return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/*
+ * j7599.unit_limit (1.1), when the table exists: a database still at 1.0
+ * served by the 1.1 library has none, and then no limit.  max_units is kept
+ * in millionths of a unit (claims.h: the engine sums units that way).
+ */
+static void
+load_unit_limits(pc_cache *c, Snapshot snap)
+{
+	SPITupleTable *t;
+	MemoryContext old;
+	uint64		i;
+	int			n = 0;
+
+	watched_unit_limit = get_relname_relid("unit_limit", j7599_namespace());
+	if (!OidIsValid(watched_unit_limit))
+		return;
+	t = run_query(
+		"SELECT code, payer_id, "
+		"pg_catalog.round(max_units OPERATOR(pg_catalog.*) 1000000)::pg_catalog.int8, "
+		"per OPERATOR(pg_catalog.=) 'day', source, " RANGE_COLS("valid")
+		" FROM j7599.unit_limit "
+		"WHERE max_units OPERATOR(pg_catalog.<) 9000000000000 "
+		"ORDER BY code COLLATE pg_catalog.\"C\"", snap);
+	old = MemoryContextSwitchTo(c->cxt);
+	c->unit_limits = palloc0(sizeof(pc_unit_limit) * Max(t->numvals, 1));
+	for (i = 0; i < t->numvals; i++)
+	{
+		char	   *code = col_text(t, i, 1);
+		char	   *payer = col_text(t, i, 2);
+		pc_unit_limit *u = &c->unit_limits[n];
+		bool		isnull;
+		Datum		d;
+		uint32		key;
+
+		if (code == NULL || strlen(code) != 5 || (key = pc_code_key(code)) == 0)
+			continue;
+		u->code = key;
+		u->payer = -1;
+		if (payer != NULL)
+		{
+			u->payer = find_payer_exact(c, payer, (int) strlen(payer));
+			if (u->payer < 0)
+				continue;		/* a payer the cache does not know: no line matches it */
+		}
+		d = col(t, i, 3, &isnull);
+		if (isnull)
+			continue;
+		u->max_micro = DatumGetInt64(d);
+		u->per_day = col_bool(t, i, 4, &isnull);
+		u->source = col_text(t, i, 5);
+		if (u->source == NULL)
+			u->source = "j7599.unit_limit";
+		u->valid = col_range(t, i, 6);
+		n++;
+	}
+	c->nunit_limits = n;
+	qsort(c->unit_limits, n, sizeof(pc_unit_limit), unit_limit_cmp);
+	MemoryContextSwitchTo(old);
+}
+
 static void
 load_policies(pc_cache *c, Snapshot snap)
 {
@@ -1305,6 +1381,7 @@ load(Snapshot active)
 	load_drugs(c, snap);
 	load_payers(c, snap);
 	load_policies(c, snap);
+	load_unit_limits(c, snap);
 
 	if (IsParallelWorker())
 	{
@@ -1486,6 +1563,29 @@ pc_reference_changed(Relation rel)
 }
 
 /* ----------------------------------------------------------- lookups */
+
+const pc_unit_limit *
+pc_unit_limits(const pc_cache *c, uint32 code, int *n)
+{
+	int			lo = 0;
+	int			hi = c->nunit_limits;
+	int			first;
+
+	while (lo < hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+
+		if (c->unit_limits[mid].code < code)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	first = lo;
+	while (lo < c->nunit_limits && c->unit_limits[lo].code == code)
+		lo++;
+	*n = lo - first;
+	return *n > 0 ? &c->unit_limits[first] : NULL;
+}
 
 const pc_code *
 pc_code_lookup(const pc_cache *c, uint32 key)

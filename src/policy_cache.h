@@ -234,6 +234,23 @@ extern const pc_resolved *pc_policy_resolve(const pc_cache *c, int payer,
 											uint32 code, DateADT d);
 
 /*
+ * j7599.unit_limit: the rows of one code key (n of them, sorted by code
+ * only), NULL when there are none.  payer is a payer index, -1 for every
+ * payer; max_micro the limit in millionths of a unit.
+ */
+typedef struct pc_unit_limit
+{
+	uint32		code;
+	int			payer;
+	bool		per_day;
+	int64		max_micro;
+	pc_range	valid;
+	const char *source;
+} pc_unit_limit;
+
+extern const pc_unit_limit *pc_unit_limits(const pc_cache *c, uint32 code, int *n);
+
+/*
  * A reference table changed (the triggers j7599._reference_changed(), for
  * each statement and, for logical replication, for each row): sends the
  * relcache invalidation that makes every session read the tables again and

@@ -36,7 +36,7 @@ TRIGGER_ROWS=${TRIGGER_ROWS:-50000}
 DB=bench_enforce
 
 bench_setup $DB "$ROWS" 0
-have=$(j7599_psql -d $DB -At -c "SELECT to_regprocedure('j7599.register(regclass,text,text,text,text,text,text,text[],text,text,text,text)') IS NOT NULL
+have=$(j7599_psql -d $DB -At -c "SELECT EXISTS (SELECT FROM pg_proc WHERE proname = 'register' AND pronamespace = 'j7599'::regnamespace)
                                    AND to_regprocedure('j7599.enforce(regclass,text)') IS NOT NULL
                                    AND to_regprocedure('j7599.audit_summary(regclass)') IS NOT NULL")
 if [ "$have" != t ]; then

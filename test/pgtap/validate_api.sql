@@ -77,8 +77,8 @@ SELECT is((SELECT array_agg(c.relname::text ORDER BY c.relname)
             WHERE t.tgfoid = 'j7599._reference_changed'::regproc
               AND t.tgtype & 1 = 0          -- FOR EACH STATEMENT
               AND t.tgtype & 60 = 60),      -- INSERT, DELETE, UPDATE, TRUNCATE
-          '{drug_code,hcpcs_code,modifier,modifier_conflict,ndc_code,payer,payer_alias,place_of_service,policy}'::text[],
-          'a statement trigger on each of the nine reference tables');
+          '{drug_code,hcpcs_code,modifier,modifier_conflict,ndc_code,payer,payer_alias,place_of_service,policy,unit_limit}'::text[],
+          'a statement trigger on each of the ten reference tables (ndc_code and unit_limit included)');
 SELECT throws_ok('SELECT j7599._reference_changed()', '39P01', NULL,
                  'the trigger function refuses a direct call');
 
@@ -155,7 +155,7 @@ SELECT is(ARRAY(SELECT c FROM unnest('{CODE_UNKNOWN,DX_MALFORMED,DX_MISSING,DX_N
           'rules() lists every rule id of the contract');
 SELECT is((SELECT count(*) - count(DISTINCT rule) FROM j7599.rules()), 0::bigint, 'rules(): each rule id once');
 SELECT is((SELECT count(*)::int FROM j7599.rules() WHERE severity NOT IN ('error', 'warning', 'info', 'policy')
-                                                     OR scope NOT IN ('line', 'noc')), 0,
+                                                     OR scope NOT IN ('line', 'noc', 'claim')), 0,
           'rules(): known severities and scopes');
 SELECT is(ARRAY(SELECT c FROM unnest('{DX_MISSING,DX_NOT_COVERED,NARRATIVE_MISSING,NDC_MISSING,POS_NOT_ALLOWED,PRIOR_AUTH_MISSING,WASTE_MODIFIER_MISSING}'::text[]) AS c
                 EXCEPT SELECT rule FROM j7599.rules() WHERE severity = 'policy' ORDER BY 1),
