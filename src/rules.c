@@ -228,6 +228,8 @@ rules_run(const rule_input *in, rule_findings *out, int flags)
 	r.narr_drug_word = false;
 	r.nnames = 0;
 	r.narr_form = PC_FORM_ANY;
+	r.ndc_known = false;
+	r.ndc = 0;
 
 	if (in->line_is_text)
 	{

@@ -98,6 +98,10 @@ typedef struct rctx
 	int			nnames;
 	int			names[RULES_MAX_DRUG_NAMES];
 	int8		narr_form;		/* PC_FORM_*: the dosage form it names */
+
+	/* the NDC, read by rules_ndc_syntax */
+	bool		ndc_known;		/* given and well-formed */
+	int64		ndc;
 } rctx;
 
 /*

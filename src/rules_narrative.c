@@ -290,16 +290,13 @@ rules_specific_code_ndc(rctx *r)
 {
 	const rule_input *in = r->in;
 	const pc_ndc_code *rows;
-	int64_t		ndc;
+	int64		ndc = r->ndc;
 	int			n,
 				k;
 
-	if (in->ndc_is_value)
-		ndc = in->ndc_value;
-	else if (text_blank(&in->ndc) ||
-			 !ndc_parse(in->ndc.ptr, (size_t) in->ndc.len, &ndc, NULL))
+	if (!r->ndc_known)
 		return;
-	rows = pc_ndc_lookup(r->c, (int64) ndc, &n);
+	rows = pc_ndc_lookup(r->c, ndc, &n);
 	for (k = 0; k < n; k++)
 	{
 		const pc_ndc_code *x = &rows[k];
