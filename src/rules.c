@@ -231,6 +231,20 @@ rules_run(const rule_input *in, rule_findings *out, int flags)
 	r.ndc_known = false;
 	r.ndc = 0;
 
+	if (!r.table_free)
+	{
+		r.c = pc_get();
+		r.loaded = pc_load_count();
+		/* rule settings (LINE_MALFORMED included): resolved ahead per payer and stretch of dates */
+		if (pc_has_settings(r.c))
+		{
+			r.settings = pc_settings(r.c, rules_payer(&r),
+									 !in->service_date.isnull, in->service_date.value);
+			if (r.settings != NULL)
+				r.skip_warnings = false;	/* a setting may make a warning an error */
+		}
+	}
+
 	if (in->line_is_text)
 	{
 		char		reason[CODES_REASON_MAX];
@@ -260,19 +274,6 @@ rules_run(const rule_input *in, rule_findings *out, int flags)
 	if (r.stop)
 		return;
 
-	if (!r.table_free)
-	{
-		r.c = pc_get();
-		r.loaded = pc_load_count();
-		/* rule settings: resolved ahead per payer and stretch of dates */
-		if (pc_has_settings(r.c))
-		{
-			r.settings = pc_settings(r.c, rules_payer(&r),
-									 !in->service_date.isnull, in->service_date.value);
-			if (r.settings != NULL)
-				r.skip_warnings = false;	/* a setting may make a warning an error */
-		}
-	}
 
 	if (r.have_line)
 	{

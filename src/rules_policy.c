@@ -351,6 +351,7 @@ rule_kx(rctx *r, const pc_resolved *pol)
 	char		sd[32];
 	char		td[32];
 	char	   *m;
+	bool		assumed;
 
 	if (p == NULL || !p->kx_conditional)
 		return;
@@ -360,7 +361,8 @@ rule_kx(rctx *r, const pc_resolved *pol)
 	/* dates are formatted only for a finding that reports them */
 	if (has_kx && !before)
 	{
-		m = add(r, RULE_KX_WITHOUT_TRANSPLANT_DATE, RULE_SEV_WARNING, p->source_via);
+		m = add_policy(r, RULE_KX_WITHOUT_TRANSPLANT_DATE, RULE_SEV_WARNING, pol, PF_KX_RULE,
+					   p->source_via, &assumed);
 		if (m)
 		{
 			rules_format_date(sd, sizeof(sd), in->service_date.value);
@@ -372,17 +374,19 @@ rule_kx(rctx *r, const pc_resolved *pol)
 			else
 				MSG(m, "KX is on the line but the transplant date %s is not before the date of service %s; check the dates or leave KX off",
 					td, sd);
+	rules_note_assumed(m, assumed);
 		}
 	}
 	else if (!has_kx && before)
 	{
-		m = add(r, RULE_KX_SUGGESTED, RULE_SEV_INFO, p->source_via);
+		m = add_policy(r, RULE_KX_SUGGESTED, RULE_SEV_INFO, pol, PF_KX_RULE, p->source_via, &assumed);
 		if (m)
 		{
 			rules_format_date(sd, sizeof(sd), in->service_date.value);
 			rules_format_date(td, sizeof(td), in->transplant_date.value);
 			MSG(m, "the transplant date %s is before the date of service %s but KX is missing; add KX when the policy's requirements are met",
 				td, sd);
+			rules_note_assumed(m, assumed);
 		}
 	}
 }

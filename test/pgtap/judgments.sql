@@ -5,7 +5,7 @@
 -- SPECIFIC_CODE_EXISTS, and the Medicare modifiers GA/GY/GZ and 22.
 BEGIN;
 SET LOCAL search_path = public;
-SELECT plan(47);
+SELECT plan(48);
 
 -- the findings of one rule, as "severity: message" (NULL: none)
 CREATE FUNCTION pg_temp.f(want text, line text, payer text DEFAULT NULL, dos date DEFAULT NULL,
@@ -98,6 +98,7 @@ INSERT INTO j7599.rule_setting (payer_id, rule, severity, note) VALUES
     ('aetna', 'UNITS_MISSING', 'info', 'Aetna only');
 INSERT INTO j7599.rule_setting (payer_id, rule, severity, valid) VALUES
     ('medicare', 'NARRATIVE_MISSING', 'info', '[2024-01-01,2025-01-01)');
+INSERT INTO j7599.rule_setting (payer_id, rule, severity) VALUES ('medicare', 'LINE_MALFORMED', 'warning');
 
 SELECT is(pg_temp.f('NARRATIVE_MISSING', 'J7599', 'Aetna', '2025-05-01'), NULL,
           'NARRATIVE_MISSING off for buca: silent for its member Aetna');
@@ -111,6 +112,8 @@ SELECT matches(pg_temp.f('UNITS_MISSING', 'J7599', 'Aetna', '2024-05-01', units 
                'the payer''s own setting wins over the one for every payer');
 SELECT matches(pg_temp.f('UNITS_MISSING', 'J7500', units => NULL), '^error: ',
                'a setting for every payer applies to a line without payer or date (valid at all times)');
+SELECT matches(pg_temp.f('LINE_MALFORMED', 'J759-KX', 'Medicare', '2024-05-01'), '^warning: line "J759-KX"',
+               'a setting applies to LINE_MALFORMED too');
 SELECT ok(j7599.is_valid(line => 'J7599', payer => 'Medicare', service_date => '2024-05-01',
                          narrative => 'voclosporin 7.9 mg capsule', dx => '{Z94.0}', units => 1)
           AND NOT j7599.is_valid(line => 'J7599', payer => 'Medicare', service_date => '2024-05-01',
