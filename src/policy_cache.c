@@ -1336,8 +1336,13 @@ settings_on(pc_cache *c, const int *chain, int nchain, bool undated, int64 at)
 	}
 	if (!any)
 		return NULL;
-	out = palloc(sizeof(sev));
+	/* one more entry: does some setting make a rule an error? */
+	out = palloc(sizeof(sev) + 1);
 	memcpy(out, sev, sizeof(sev));
+	out[RULE__COUNT] = 0;
+	for (k = 0; k < RULE__COUNT; k++)
+		if (sev[k] == RULE_SEV_ERROR)
+			out[RULE__COUNT] = 1;
 	return out;
 }
 

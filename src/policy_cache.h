@@ -1,20 +1,21 @@
 /*
  * src/policy_cache.h
  *
- * The reference and policy cache: the eight reference tables of schema j7599
+ * The reference and policy cache: the reference tables of schema j7599
  * (hcpcs_code, modifier, modifier_conflict, place_of_service, drug_code,
- * payer, payer_alias, policy) read once per backend by SPI, at first use, into
+ * payer, payer_alias, policy, and from 1.1 ndc_code and rule_setting, read
+ * when the schema has them) read once per backend by SPI, at first use, into
  * memory owned by a long-lived memory context, and indexed for lookups that
  * are O(1) or O(log n) and never allocate.
  *
  * Freshness.  A statement trigger, j7599._reference_changed(), on each of the
- * eight tables sends a relcache invalidation for its table after any INSERT,
+ * tables sends a relcache invalidation for its table after any INSERT,
  * UPDATE, DELETE or TRUNCATE; it is enabled ALWAYS, so it fires under
  * session_replication_role = replica too, and a row trigger enabled REPLICA
  * does the same for logical replication's apply, which fires no statement
  * triggers.  PostgreSQL delivers the invalidation to this backend at the end
  * of the command and to the others at commit; a relcache callback marks the
- * cache stale when one of the eight tables (or everything) is invalidated.
+ * cache stale when one of the tables (or everything) is invalidated.
  * pc_get() accepts pending invalidations once per query and reloads a stale
  * cache, so the statement after a change sees it, in this session or
  * another.
@@ -259,7 +260,8 @@ extern const pc_ndc_code *pc_ndc_lookup(const pc_cache *c, int64 ndc, int *n);
  * settings for every payer) on date d (has_date false: no service date, only
  * settings in force at all times).  NULL when no setting applies to any rule,
  * else an array of RULE__COUNT entries (int8: a rule_severity or
- * PC_SETTING_NONE/OFF), resolved at load time per payer and stretch of dates.
+ * PC_SETTING_NONE/OFF) and one more, 1 when some entry is an error, resolved
+ * at load time per payer and stretch of dates.
  */
 extern const int8 *pc_settings(const pc_cache *c, int payer, bool has_date, DateADT d);
 /* the cache has any rule setting at all */

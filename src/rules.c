@@ -240,7 +240,7 @@ rules_run(const rule_input *in, rule_findings *out, int flags)
 		{
 			r.settings = pc_settings(r.c, rules_payer(&r),
 									 !in->service_date.isnull, in->service_date.value);
-			if (r.settings != NULL)
+			if (r.settings != NULL && r.settings[RULE__COUNT])
 				r.skip_warnings = false;	/* a setting may make a warning an error */
 		}
 	}

@@ -25,6 +25,24 @@ CREATE TRIGGER reference_row_updated BEFORE UPDATE ON j7599.rule_setting
     FOR EACH ROW EXECUTE FUNCTION j7599.reference_row_updated();
 CREATE TRIGGER reference_row_inserted BEFORE INSERT ON j7599.rule_setting
     FOR EACH ROW EXECUTE FUNCTION j7599.reference_row_inserted('payer_id', 'rule', 'valid');
+-- BEFORE INSERT OR UPDATE: the rule must be one of the catalogue's
+CREATE FUNCTION j7599.rule_setting_checked() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM j7599.rules() AS r WHERE r.rule = NEW.rule) THEN
+        RAISE EXCEPTION 'rule "%" is not in the catalogue', NEW.rule
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'SELECT rule FROM j7599.rules() lists the rule ids.';
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION j7599.rule_setting_checked() IS
+'Trigger of j7599.rule_setting: refuses a rule id that j7599.rules() does not list (22023)';
+CREATE TRIGGER rule_setting_checked BEFORE INSERT OR UPDATE OF rule ON j7599.rule_setting
+    FOR EACH ROW EXECUTE FUNCTION j7599.rule_setting_checked();
 CREATE TRIGGER reference_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON j7599.rule_setting
     FOR EACH STATEMENT EXECUTE FUNCTION j7599._reference_changed();
 CREATE TRIGGER reference_row_changed AFTER INSERT OR UPDATE OR DELETE ON j7599.rule_setting
@@ -37,7 +55,7 @@ GRANT SELECT ON TABLE j7599.rule_setting TO PUBLIC;
 COMMENT ON TABLE j7599.rule_setting IS
 'A warehouse''s severity for a rule: per payer or group (NULL: every payer) and service dates; the most specific setting wins (the payer''s own, its parents'', then NULL); off: not reported. Applies to validate, is_valid, enforce, audit and audit_summary';
 COMMENT ON COLUMN j7599.rule_setting.payer_id IS 'a payer or group (the cascade applies: a setting on buca covers aetna); NULL: every payer';
-COMMENT ON COLUMN j7599.rule_setting.rule IS 'a rule id of j7599.rules(); an id the catalogue does not have is ignored';
+COMMENT ON COLUMN j7599.rule_setting.rule IS 'a rule id of j7599.rules() (another is refused)';
 COMMENT ON COLUMN j7599.rule_setting.severity IS 'error, warning, info, or off (the rule is not reported)';
 COMMENT ON COLUMN j7599.rule_setting.valid IS 'the service dates the setting is in force; a line without a service date takes only settings in force at all times';
 COMMENT ON COLUMN j7599.rule_setting.note IS 'why';

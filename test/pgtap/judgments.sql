@@ -5,7 +5,7 @@
 -- SPECIFIC_CODE_EXISTS, and the Medicare modifiers GA/GY/GZ and 22.
 BEGIN;
 SET LOCAL search_path = public;
-SELECT plan(48);
+SELECT plan(49);
 
 -- the findings of one rule, as "severity: message" (NULL: none)
 CREATE FUNCTION pg_temp.f(want text, line text, payer text DEFAULT NULL, dos date DEFAULT NULL,
@@ -129,6 +129,8 @@ SELECT results_eq($$SELECT severity, basis FROM j7599.rule_severity('MODIFIER_CO
                   $$VALUES ('error'::text, 'catalogue'::text)$$, 'rule_severity: the catalogue');
 SELECT throws_ok($$SELECT * FROM j7599.rule_severity('NO_SUCH_RULE', NULL, NULL)$$, '22023', NULL,
                  'rule_severity: an unknown rule id is 22023');
+SELECT throws_ok($$INSERT INTO j7599.rule_setting (payer_id, rule, severity) VALUES ('uhc', 'NDC_MISSNG', 'off')$$,
+                 '22023', NULL, 'rule_setting: a rule id the catalogue does not have is refused');
 
 -- enforcement and audit_summary follow the settings
 CREATE TABLE public.judg_claims (id int PRIMARY KEY, line text, payer text, dos date, units numeric, note text,
