@@ -37,6 +37,24 @@ ORDER BY rule, (row_key ->> 'claim_id')::bigint, (row_key ->> 'line_no')::int;
 SELECT field, value, from_payer, confidence FROM j7599.policy_explain('Medicare', date '2025-03-01')
 WHERE value IS NOT NULL;
 
+-- Severity follows evidence: Aetna publishes no NOC NDC rule, so the requirement
+-- it inherits from the BUCA group is assumed: a warning that says so, not an error
+SELECT rule, severity, message FROM j7599.validate(line => 'J7599', payer => 'Aetna',
+    service_date => date '2025-03-01', units => 1, narrative => 'voclosporin 7.9 mg capsule, 180 dispensed')
+WHERE rule = 'NDC_MISSING';
+
+-- The CMS NDC-HCPCS crosswalk: this NDC is billed under its own code, not J7599
+SELECT rule, severity, message FROM j7599.validate(line => 'J7599', payer => 'Medicare',
+    service_date => date '2025-11-01', units => 1, ndc => '00378-2045-01', dx => ARRAY['Z94.0'],
+    narrative => 'tacrolimus 1 mg capsule, 60 dispensed')
+WHERE rule = 'SPECIFIC_CODE_EXISTS';
+
+-- A warehouse decides for itself: no narrative check for the BUCA plans, and why
+INSERT INTO j7599.rule_setting (payer_id, rule, severity, note)
+VALUES ('buca', 'NARRATIVE_MISSING', 'off', 'checked by the clearinghouse');
+SELECT * FROM j7599.rule_severity('NARRATIVE_MISSING', 'Aetna', date '2025-03-01');
+DELETE FROM j7599.rule_setting WHERE note = 'checked by the clearinghouse';
+
 -- The clean lines go to a table that refuses bad ones from now on
 CREATE TABLE claims AS SELECT * FROM claims_src WHERE j7599.is_valid(line => hcpcs, payer => payer_name,
     service_date => dos, units => units, ndc => ndc, pos => pos, dx => ARRAY[dx1, dx2],

@@ -316,7 +316,7 @@ my @cpt = (
 	 'seed document (J7599 overview, modifier table: 22, "use when administration required substantially greater work, '
 	 . 'documentation must support unusual effort"); ' . $CPT_APPA . '; a procedure modifier, not a drug modifier: on a '
 	 . 'drug line it deserves the not-for-drug warning as well as the documentation note (billing-facts addendum 2 §B, '
-	 . 'SECONDARY); drug_line holds one value, so it says needs_documentation until the rule engine reads both'],
+	 . 'SECONDARY); drug_line says needs_documentation and category procedure: the rule engine reports both on a drug line'],
 	['25', 'Significant, separately identifiable E/M service by the same practitioner on the day of another service '
 	     . '(E/M codes only)', 'procedure', 'procedure_only', 'secondary',
 	 'goes on the E/M code only, never on a drug (CPT definition quoted by aquitysolutions.com; billing-facts §5, SECONDARY)'],

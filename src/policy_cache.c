@@ -48,15 +48,22 @@
 #include "utils/timestamp.h"
 
 #include "policy_cache.h"
+#include "rules.h"
 #include "util.h"
 
-#define N_TABLES 8
+/*
+ * The watched tables: the first N_REQUIRED exist since 1.0; the others are
+ * read when the schema has them (a 1.1 library serves a 1.0 schema until
+ * ALTER EXTENSION UPDATE).
+ */
+#define N_TABLES 10
+#define N_REQUIRED 8
 #define MAX_CHAIN 34			/* the payer, 32 parents, 'default' */
 #define MEMO_PAYER_MAX 60		/* longest payer text the memo keeps */
 
 static const char *const table_names[N_TABLES] = {
 	"hcpcs_code", "modifier", "modifier_conflict", "place_of_service",
-	"drug_code", "payer", "payer_alias", "policy"
+	"drug_code", "payer", "payer_alias", "policy", "ndc_code", "rule_setting"
 };
 
 #define PAYER_MEMO_SLOTS 1024		/* 2-way: 512 pairs */
@@ -149,6 +156,13 @@ struct pc_cache
 
 	int			nunit_limits;
 	pc_unit_limit *unit_limits;	/* sorted by code */
+	int			nndc;
+	pc_ndc_code *ndc;			/* sorted by ndc, code */
+
+	/* rule settings: raw rows, then per payer (and index npayers: no payer) */
+	int			nsettings;
+	struct pc_setting *settings;
+	struct pc_setting_set *setting_sets;	/* npayers + 1 */
 
 	/* memo of payer texts resolved, direct-mapped by a hash of the text */
 	pc_payer_memo payer_memo[PAYER_MEMO_SLOTS];
@@ -170,6 +184,29 @@ typedef struct pc_payer_code
 
 static const pc_resolved nothing_resolved;
 
+/* one row of rule_setting */
+typedef struct pc_setting
+{
+	int			payer;			/* index, -1: every payer */
+	int			rule;			/* rule_id */
+	int8		severity;		/* rule_severity or PC_SETTING_OFF */
+	pc_range	valid;
+} pc_setting;
+
+/* the settings of one payer by stretches of dates */
+typedef struct pc_setting_seg
+{
+	int64		lo;
+	const int8 *sev;			/* NULL: nothing set */
+} pc_setting_seg;
+
+typedef struct pc_setting_set
+{
+	const int8 *undated;		/* settings in force at all times, or NULL */
+	int			nsegs;
+	pc_setting_seg *segs;		/* sorted by lo; the first starts at INT64_MIN */
+} pc_setting_set;
+
 static const char *const field_names[PF__COUNT] = {
 #define POLICY_FIELD(ID, name, load, sqltype, since, doc) [PF_##ID] = #name,
 #include "policy_fields.def"
@@ -186,6 +223,7 @@ pc_field_name(pc_field f)
 
 static void build_segments(pc_cache *c);
 static Oid	j7599_namespace(void);
+static int	cmp_int64(const void *a, const void *b);
 
 static pc_cache *current = NULL;
 static MemoryContext loading_cxt = NULL;
@@ -480,12 +518,32 @@ intern(const char **labels, int *nlabels, int max, const char *s)
 	return pstrdup(s);
 }
 
+/* the column of a table of j7599, or NULL when the schema lacks it (1.0) */
+static const char *
+column_or_null(const char *table, const char *column)
+{
+	Oid			relid = get_relname_relid(table, get_namespace_oid("j7599", false));
+
+	return OidIsValid(relid) && get_attnum(relid, column) != InvalidAttrNumber ?
+		column : "NULL";
+}
+
+static SPITupleTable *
+query_codes(Snapshot snap)
+{
+	char		q[512];
+
+	snprintf(q, sizeof(q),
+			 "SELECT code, is_noc, code_set" CAT "' '::pg_catalog.text" CAT "code_set_version, "
+			 RANGE_COLS("valid") ", %s::pg_catalog.text FROM j7599.hcpcs_code",
+			 column_or_null("hcpcs_code", "replaced_by"));
+	return run_query(q, snap);
+}
+
 static void
 load_codes(pc_cache *c, Snapshot snap)
 {
-	SPITupleTable *t = run_query(
-		"SELECT code, is_noc, code_set" CAT "' '::pg_catalog.text" CAT "code_set_version, "
-		RANGE_COLS("valid") " FROM j7599.hcpcs_code", snap);
+	SPITupleTable *t = query_codes(snap);
 	SPITupleTable *lt = run_query(
 		"SELECT coalesce(pg_catalog.string_agg(l, ' / '::pg_catalog.text ORDER BY l), "
 		"'CMS HCPCS Level II'::pg_catalog.text) FROM "
@@ -513,6 +571,7 @@ load_codes(pc_cache *c, Snapshot snap)
 		pc->label = intern(labels, &nlabels, lengthof(labels),
 						   label ? label : "CMS HCPCS Level II");
 		pc->valid = col_range(t, i, 4);
+		pc->replaced_by = col_text(t, i, 8);
 		n++;
 	}
 	c->ncodes = n;
@@ -539,7 +598,9 @@ static void
 load_modifiers(pc_cache *c, Snapshot snap)
 {
 	SPITupleTable *t = run_query(
-		"SELECT modifier, drug_line, description, source FROM j7599.modifier", snap);
+		"SELECT modifier, drug_line, description, source, "
+		"category OPERATOR(pg_catalog.=) 'procedure'::pg_catalog.text, "
+		RANGE_COLS("valid") " FROM j7599.modifier", snap);
 	SPITupleTable *lt = run_query(
 		"SELECT coalesce(pg_catalog.string_agg(l, ' / '::pg_catalog.text ORDER BY l), "
 		"'HCPCS and CPT modifiers'::pg_catalog.text) FROM "
@@ -568,6 +629,12 @@ load_modifiers(pc_cache *c, Snapshot snap)
 		pm->source = col_text(t, i, 4);
 		if (pm->source == NULL)
 			pm->source = "j7599.modifier";
+		{
+			bool		isnull;
+
+			pm->procedure = col_bool(t, i, 5, &isnull);
+		}
+		pm->valid = col_range(t, i, 6);
 	}
 	c->modifier_label = col_text(lt, 0, 1);
 
@@ -629,12 +696,25 @@ load_pos(pc_cache *c, Snapshot snap)
 	MemoryContextSwitchTo(old);
 }
 
+/* drug_code; form and valid read as 'any' and '(,)' from a 1.0 schema */
+static SPITupleTable *
+query_drugs(Snapshot snap)
+{
+	bool		dated = strcmp(column_or_null("drug_code", "valid"), "NULL") != 0;
+	char		q[1024];
+
+	snprintf(q, sizeof(q),
+			 "SELECT drug, code, source, %s::pg_catalog.text, %s FROM j7599.drug_code "
+			 "ORDER BY drug COLLATE pg_catalog.\"C\", code COLLATE pg_catalog.\"C\"",
+			 column_or_null("drug_code", "form"),
+			 dated ? RANGE_COLS("valid") : RANGE_COLS("'(,)'::pg_catalog.daterange"));
+	return run_query(q, snap);
+}
+
 static void
 load_drugs(pc_cache *c, Snapshot snap)
 {
-	SPITupleTable *t = run_query(
-		"SELECT drug, code, source FROM j7599.drug_code "
-		"ORDER BY drug COLLATE pg_catalog.\"C\", code COLLATE pg_catalog.\"C\"", snap);
+	SPITupleTable *t = query_drugs(snap);
 	MemoryContext old = MemoryContextSwitchTo(c->cxt);
 	uint64		i;
 	int			n = 0;
@@ -665,11 +745,23 @@ load_drugs(pc_cache *c, Snapshot snap)
 			if (d->source == NULL)
 				d->source = "j7599.drug_code";
 			d->codes = palloc(sizeof(uint32) * t->numvals);
+			d->forms = palloc0(sizeof(uint8) * t->numvals);
+			d->valid = palloc(sizeof(pc_range) * t->numvals);
 			d->ncodes = 0;
 		}
 		d = &c->drugs[n - 1];
 		if (d->ncodes == 0 || d->codes[d->ncodes - 1] != key)
+		{
+			char	   *form = col_text(t, i, 4);
+
+			d->forms[d->ncodes] = form == NULL ? PC_FORM_ANY :
+				strcmp(form, "oral") == 0 ? PC_FORM_ORAL :
+				strcmp(form, "oral suspension") == 0 ? PC_FORM_ORAL_SUSPENSION :
+				strcmp(form, "granules") == 0 ? PC_FORM_GRANULES :
+				strcmp(form, "injection") == 0 ? PC_FORM_INJECTION : PC_FORM_ANY;
+			d->valid[d->ncodes] = col_range(t, i, 5);
 			d->codes[d->ncodes++] = key;
+		}
 	}
 	c->ndrugs = n;
 
@@ -966,6 +1058,7 @@ load_payers(pc_cache *c, Snapshot snap)
 #define COL_POS_TEXT	(11 + PF__COUNT)
 #define COL_UNITS_TEXT	(12 + PF__COUNT)
 #define COL_UNITS_FLOOR (13 + PF__COUNT)
+#define COL_ASSUMED		(14 + PF__COUNT)
 
 /* the BOOL, INT4 and TEXT fields: where each goes in pc_policy */
 typedef enum pc_load
@@ -1102,8 +1195,14 @@ load_policies(pc_cache *c, Snapshot snap)
 		"     THEN '9223372036854775807'::pg_catalog.int8 "
 		"     WHEN max_units OPERATOR(pg_catalog.<=) '-9223372036854775808'::pg_catalog.numeric "
 		"     THEN '-9223372036854775808'::pg_catalog.int8 "
-		"     ELSE pg_catalog.floor(max_units)::pg_catalog.int8 END "
-		"FROM j7599.policy");
+		"     ELSE pg_catalog.floor(max_units)::pg_catalog.int8 END, 0");
+	/* the fields whose confidence is 'assumed', as bits (1 << pc_field) */
+	for (int f = 0; f < PF__COUNT; f++)
+		appendStringInfo(&q, " OPERATOR(pg_catalog.|) CASE WHEN COALESCE("
+						 "field_confidence OPERATOR(pg_catalog.->>) %s, confidence) "
+						 "OPERATOR(pg_catalog.=) 'assumed'::pg_catalog.text THEN %d ELSE 0 END",
+						 quote_literal_cstr(field_names[f]), 1 << f);
+	appendStringInfoString(&q, " FROM j7599.policy");
 	t = run_query(q.data, snap);
 	old = MemoryContextSwitchTo(c->cxt);
 
@@ -1231,6 +1330,8 @@ load_policies(pc_cache *c, Snapshot snap)
 		if (p->source == NULL)
 			p->source = "j7599.policy";
 		p->confidence = col_text(t, i, COL_CONFIDENCE);
+		d = col(t, i, COL_ASSUMED, &isnull);
+		p->assumed = isnull ? 0 : (uint32) DatumGetInt32(d);
 		p->source_via = psprintf("%s (via %s)", p->source,
 								 c->payers[p->payer].payer_id);
 		n++;
@@ -1238,6 +1339,273 @@ load_policies(pc_cache *c, Snapshot snap)
 	c->npolicies = n;
 	qsort(c->policies, n, sizeof(pc_policy), cmp_policy);
 	MemoryContextSwitchTo(old);
+}
+
+static int
+cmp_ndc_code(const void *a, const void *b)
+{
+	const pc_ndc_code *x = a;
+	const pc_ndc_code *y = b;
+
+	if (x->ndc != y->ndc)
+		return x->ndc < y->ndc ? -1 : 1;
+	if (x->code != y->code)
+		return x->code < y->code ? -1 : 1;
+	return x->valid.lo < y->valid.lo ? -1 : x->valid.lo > y->valid.lo ? 1 : 0;
+}
+
+/* the NDC crosswalk (ndc_code), when the schema has it */
+static void
+load_ndc_codes(pc_cache *c, Snapshot snap)
+{
+	SPITupleTable *t;
+	MemoryContext old;
+	uint64		i;
+	int			n = 0;
+
+	if (!OidIsValid(watched[N_REQUIRED]))
+		return;
+	t = run_query("SELECT ndc::pg_catalog.text, code, drug_name, source, " RANGE_COLS("valid")
+				  " FROM j7599.ndc_code", snap);
+	old = MemoryContextSwitchTo(c->cxt);
+	c->ndc = palloc0(sizeof(pc_ndc_code) * Max(t->numvals, 1));
+	for (i = 0; i < t->numvals; i++)
+	{
+		pc_ndc_code *x = &c->ndc[n];
+		char	   *ndc = col_text(t, i, 1);
+		char	   *code = col_text(t, i, 2);
+		int64_t		v;
+
+		if (ndc == NULL || code == NULL || strlen(code) != 5 ||
+			!ndc_parse(ndc, strlen(ndc), &v, NULL) || (x->code = pc_code_key(code)) == 0)
+			continue;
+		x->ndc = (int64) v;
+		memcpy(x->code_text, code, 6);
+		x->drug_name = col_text(t, i, 3);
+		x->source = col_text(t, i, 4);
+		if (x->source == NULL)
+			x->source = "j7599.ndc_code";
+		x->valid = col_range(t, i, 5);
+		n++;
+	}
+	c->nndc = n;
+	qsort(c->ndc, n, sizeof(pc_ndc_code), cmp_ndc_code);
+	MemoryContextSwitchTo(old);
+}
+
+const pc_ndc_code *
+pc_ndc_lookup(const pc_cache *c, int64 ndc, int *n)
+{
+	int			lo = 0,
+				hi = c->nndc,
+				first;
+
+	while (lo < hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+
+		if (c->ndc[mid].ndc < ndc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	first = lo;
+	while (lo < c->nndc && c->ndc[lo].ndc == ndc)
+		lo++;
+	*n = lo - first;
+	return *n > 0 ? &c->ndc[first] : NULL;
+}
+
+/* the rule settings (rule_setting), when the schema has them */
+static void
+load_settings(pc_cache *c, Snapshot snap)
+{
+	SPITupleTable *t;
+	MemoryContext old;
+	uint64		i;
+	int			n = 0;
+
+	if (!OidIsValid(watched[N_REQUIRED + 1]))
+		return;
+	t = run_query("SELECT payer_id, rule, severity, " RANGE_COLS("valid")
+				  " FROM j7599.rule_setting", snap);
+	old = MemoryContextSwitchTo(c->cxt);
+	c->settings = palloc0(sizeof(pc_setting) * Max(t->numvals, 1));
+	for (i = 0; i < t->numvals; i++)
+	{
+		pc_setting *x = &c->settings[n];
+		char	   *payer = col_text(t, i, 1);
+		char	   *rule = col_text(t, i, 2);
+		char	   *sev = col_text(t, i, 3);
+		rule_severity rs;
+		int			k;
+
+		if (rule == NULL || sev == NULL)
+			continue;
+		x->payer = -1;
+		if (payer != NULL &&
+			(x->payer = find_payer_exact(c, payer, (int) strlen(payer))) < 0)
+			continue;
+		x->rule = -1;
+		for (k = 0; k < RULE__COUNT; k++)
+			if (strcmp(rules_rule_name((rule_id) k), rule) == 0)
+				x->rule = k;
+		if (x->rule < 0)
+			continue;			/* a rule this library does not know */
+		if (strcmp(sev, "off") == 0)
+			x->severity = PC_SETTING_OFF;
+		else if (rules_severity_parse(sev, strlen(sev), &rs))
+			x->severity = (int8) rs;
+		else
+			continue;
+		x->valid = col_range(t, i, 4);
+		n++;
+	}
+	c->nsettings = n;
+	MemoryContextSwitchTo(old);
+}
+
+/*
+ * The settings vector of one payer (chain, nchain; nchain 0: no payer) on
+ * date `at` (undated: only settings in force at all times), or NULL.  The most
+ * specific setting wins: the payer's own, its parents' in order, then the one
+ * for every payer; among settings of one payer and rule in force together,
+ * the one starting last.
+ */
+static const int8 *
+settings_on(pc_cache *c, const int *chain, int nchain, bool undated, int64 at)
+{
+	int			rank[RULE__COUNT];
+	int64		start[RULE__COUNT];
+	int8		sev[RULE__COUNT];
+	bool		any = false;
+	int			i,
+				k;
+	int8	   *out;
+
+	for (k = 0; k < RULE__COUNT; k++)
+	{
+		rank[k] = INT_MAX;
+		sev[k] = PC_SETTING_NONE;
+	}
+	for (i = 0; i < c->nsettings; i++)
+	{
+		const pc_setting *x = &c->settings[i];
+		int			rk = nchain;
+
+		if (undated ? (x->valid.lo != PG_INT64_MIN || x->valid.hi != PG_INT64_MAX)
+			: !(x->valid.lo <= at && at < x->valid.hi))
+			continue;
+		if (x->payer >= 0)
+		{
+			for (rk = 0; rk < nchain; rk++)
+				if (chain[rk] == x->payer)
+					break;
+			if (rk == nchain)
+				continue;
+		}
+		if (rk < rank[x->rule] || (rk == rank[x->rule] && x->valid.lo > start[x->rule]))
+		{
+			rank[x->rule] = rk;
+			start[x->rule] = x->valid.lo;
+			sev[x->rule] = x->severity;
+			any = true;
+		}
+	}
+	if (!any)
+		return NULL;
+	/* one more entry: does some setting make a rule an error? */
+	out = palloc(sizeof(sev) + 1);
+	memcpy(out, sev, sizeof(sev));
+	out[RULE__COUNT] = 0;
+	for (k = 0; k < RULE__COUNT; k++)
+		if (sev[k] == RULE_SEV_ERROR)
+			out[RULE__COUNT] = 1;
+	return out;
+}
+
+static void
+build_settings(pc_cache *c)
+{
+	MemoryContext old;
+	int64	   *cuts;
+	int			p;
+
+	if (c->nsettings == 0)
+		return;
+	old = MemoryContextSwitchTo(c->cxt);
+	cuts = palloc(sizeof(int64) * (2 * c->nsettings + 1));
+	c->setting_sets = palloc0(sizeof(pc_setting_set) * (c->npayers + 1));
+	for (p = 0; p <= c->npayers; p++)
+	{
+		pc_setting_set *set = &c->setting_sets[p];
+		const int  *chain = p < c->npayers ? c->payers[p].chain : NULL;
+		int			nchain = p < c->npayers ? c->payers[p].nchain : 0;
+		int			ncuts = 0;
+		int			i;
+
+		set->undated = settings_on(c, chain, nchain, true, 0);
+		cuts[ncuts++] = PG_INT64_MIN;
+		for (i = 0; i < c->nsettings; i++)
+		{
+			if (c->settings[i].valid.lo != PG_INT64_MIN)
+				cuts[ncuts++] = c->settings[i].valid.lo;
+			if (c->settings[i].valid.hi != PG_INT64_MAX)
+				cuts[ncuts++] = c->settings[i].valid.hi;
+		}
+		qsort(cuts, ncuts, sizeof(int64), cmp_int64);
+		set->segs = palloc(sizeof(pc_setting_seg) * ncuts);
+		set->nsegs = 0;
+		for (i = 0; i < ncuts; i++)
+		{
+			int64		at;
+
+			if (i > 0 && cuts[i] == cuts[i - 1])
+				continue;
+			if (cuts[i] != PG_INT64_MIN)
+				at = cuts[i];
+			else if (ncuts > 1 && cuts[1] != PG_INT64_MIN)
+				at = cuts[1] - 1;
+			else
+				at = 0;
+			set->segs[set->nsegs].lo = cuts[i];
+			set->segs[set->nsegs].sev = settings_on(c, chain, nchain, false, at);
+			set->nsegs++;
+		}
+	}
+	MemoryContextSwitchTo(old);
+}
+
+bool
+pc_has_settings(const pc_cache *c)
+{
+	return c->nsettings > 0;
+}
+
+const int8 *
+pc_settings(const pc_cache *c, int payer, bool has_date, DateADT d)
+{
+	const pc_setting_set *set;
+	int			lo,
+				hi;
+
+	if (c->nsettings == 0)
+		return NULL;
+	set = &c->setting_sets[payer >= 0 && payer < c->npayers ? payer : c->npayers];
+	if (!has_date)
+		return set->undated;
+	lo = 0;
+	hi = set->nsegs;
+	while (lo < hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+
+		if (set->segs[mid].lo <= (int64) d)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > 0 ? set->segs[lo - 1].sev : NULL;
 }
 
 /* drug status of each code, once codes and drug names are loaded */
@@ -1353,7 +1721,7 @@ load(Snapshot active)
 	for (i = 0; i < N_TABLES; i++)
 	{
 		watched[i] = get_relname_relid(table_names[i], nsp);
-		if (!OidIsValid(watched[i]))
+		if (!OidIsValid(watched[i]) && i < N_REQUIRED)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_TABLE),
 					 errmsg("relation \"j7599.%s\" does not exist", table_names[i]),
@@ -1382,6 +1750,8 @@ load(Snapshot active)
 	load_payers(c, snap);
 	load_policies(c, snap);
 	load_unit_limits(c, snap);
+	load_ndc_codes(c, snap);
+	load_settings(c, snap);
 
 	if (IsParallelWorker())
 	{
@@ -1429,6 +1799,7 @@ load(Snapshot active)
 		snapshot_id_set(&c->read_with, snap, cxt);
 
 	build_segments(c);
+	build_settings(c);
 	mark_drug_codes(c);
 	unpin_search_path(nestlevel);
 	SPI_finish();
@@ -1837,6 +2208,7 @@ resolve_on(const pc_cache *c, const pc_payer *p, uint32 code, int64 d,
 		for (f = 0; f < PF__COUNT; f++)
 			if (bits & (1u << f))
 				out->field[f] = row;
+		out->assumed |= bits & row->assumed;
 		remaining &= ~bits;
 	}
 	out->any = remaining != all;

@@ -1,20 +1,21 @@
 /*
  * src/policy_cache.h
  *
- * The reference and policy cache: the eight reference tables of schema j7599
+ * The reference and policy cache: the reference tables of schema j7599
  * (hcpcs_code, modifier, modifier_conflict, place_of_service, drug_code,
- * payer, payer_alias, policy) read once per backend by SPI, at first use, into
+ * payer, payer_alias, policy, and from 1.1 ndc_code and rule_setting, read
+ * when the schema has them) read once per backend by SPI, at first use, into
  * memory owned by a long-lived memory context, and indexed for lookups that
  * are O(1) or O(log n) and never allocate.
  *
  * Freshness.  A statement trigger, j7599._reference_changed(), on each of the
- * eight tables sends a relcache invalidation for its table after any INSERT,
+ * tables sends a relcache invalidation for its table after any INSERT,
  * UPDATE, DELETE or TRUNCATE; it is enabled ALWAYS, so it fires under
  * session_replication_role = replica too, and a row trigger enabled REPLICA
  * does the same for logical replication's apply, which fires no statement
  * triggers.  PostgreSQL delivers the invalidation to this backend at the end
  * of the command and to the others at commit; a relcache callback marks the
- * cache stale when one of the eight tables (or everything) is invalidated.
+ * cache stale when one of the tables (or everything) is invalidated.
  * pc_get() accepts pending invalidations once per query and reloads a stale
  * cache, so the statement after a change sees it, in this session or
  * another.
@@ -76,6 +77,7 @@ typedef struct pc_code
 	bool		is_drug;		/* J code, NOC code or code of a drug_code row */
 	pc_range	valid;
 	const char *label;			/* code set and version, "CMS HCPCS Level II 2020" */
+	const char *replaced_by;	/* the code that replaces a deleted one, or NULL */
 } pc_code;
 
 typedef enum pc_drug_line
@@ -95,6 +97,8 @@ typedef struct pc_modifier
 {
 	bool		present;
 	pc_drug_line drug_line;
+	bool		procedure;		/* category 'procedure': also not for a drug line */
+	pc_range	valid;
 	const char *description;
 	const char *source;
 } pc_modifier;
@@ -121,7 +125,28 @@ typedef struct pc_drug
 	int			ncodes;
 	uint32	   *codes;			/* keys, sorted, distinct */
 	const char *source;			/* of its first drug_code row */
+	/* per code (same order): drug_code.form and .valid */
+	uint8	   *forms;			/* PC_FORM_* */
+	pc_range   *valid;
 } pc_drug;
+
+/* drug_code.form */
+#define PC_FORM_ANY 0
+#define PC_FORM_ORAL 1
+#define PC_FORM_ORAL_SUSPENSION 2
+#define PC_FORM_GRANULES 3
+#define PC_FORM_INJECTION 4
+
+/* one row of ndc_code: a package NDC and the code it is billed under */
+typedef struct pc_ndc_code
+{
+	int64		ndc;			/* the 11 digits as a number */
+	uint32		code;			/* pc_code_key */
+	char		code_text[6];
+	pc_range	valid;
+	const char *drug_name;
+	const char *source;
+} pc_ndc_code;
 
 struct pc_payer_code;
 
@@ -187,6 +212,7 @@ typedef struct pc_policy
 	const char *policy_id;
 	const char *source;
 	const char *confidence;
+	uint32		assumed;		/* bit (1 << pc_field): that field's confidence is 'assumed' */
 	const char *source_via;		/* "<source> (via <payer_id>)" */
 } pc_policy;
 
@@ -194,8 +220,17 @@ typedef struct pc_policy
 typedef struct pc_resolved
 {
 	bool		any;			/* some field resolved (else policy_for is NULL) */
+	uint32		assumed;		/* bit (1 << pc_field): the value resolved is assumed */
 	const pc_policy *field[PF__COUNT];	/* NULL: unknown */
 } pc_resolved;
+
+/*
+ * Rule settings (j7599.rule_setting) in force for one payer on one date: per
+ * rule, the severity a warehouse chose (rule_severity), PC_SETTING_NONE where
+ * none applies, PC_SETTING_OFF where the rule is not reported.
+ */
+#define PC_SETTING_NONE (-1)
+#define PC_SETTING_OFF (-2)
 
 typedef struct pc_cache pc_cache;
 
@@ -218,6 +253,21 @@ extern const char *pc_modifier_label(const pc_cache *c);
 extern const char *pc_pos_label(const pc_cache *c);
 
 extern const narr_index *pc_drug_index(const pc_cache *c);
+
+/* the ndc_code rows of an NDC (11 digits as a number), sorted by code; count in *n */
+extern const pc_ndc_code *pc_ndc_lookup(const pc_cache *c, int64 ndc, int *n);
+
+/*
+ * The rule settings for a payer index (-1: no or an unknown payer, only the
+ * settings for every payer) on date d (has_date false: no service date, only
+ * settings in force at all times).  NULL when no setting applies to any rule,
+ * else an array of RULE__COUNT entries (int8: a rule_severity or
+ * PC_SETTING_NONE/OFF) and one more, 1 when some entry is an error, resolved
+ * at load time per payer and stretch of dates.
+ */
+extern const int8 *pc_settings(const pc_cache *c, int payer, bool has_date, DateADT d);
+/* the cache has any rule setting at all */
+extern bool pc_has_settings(const pc_cache *c);
 extern const pc_drug *pc_drug_get(const pc_cache *c, int id);
 
 /* payer by id or alias (see above); -1 when unknown */

@@ -165,6 +165,30 @@ msgf(char *buf, const char *fmt,...)
 	}
 }
 
+void
+rules_note_assumed(char *m, bool assumed)
+{
+	size_t		len;
+
+	if (m == NULL || !assumed)
+		return;
+	len = strlen(m);
+	if (len + sizeof(ASSUMED_NOTE) <= RULES_MESSAGE_MAX)
+		memcpy(m + len, ASSUMED_NOTE, sizeof(ASSUMED_NOTE));
+}
+
+int
+rules_payer(rctx *r)
+{
+	if (!r->payer_done)
+	{
+		r->payer = text_blank(&r->in->payer) ? -1 :
+			pc_payer_resolve(r->c, r->in->payer.ptr, r->in->payer.len);
+		r->payer_done = true;
+	}
+	return r->payer;
+}
+
 /* ------------------------------------------------------------------ run */
 
 void
@@ -185,7 +209,11 @@ rules_run(const rule_input *in, rule_findings *out, int flags)
 	r.stop_at_error = (flags & RULES_STOP_AT_ERROR) != 0;
 	r.table_free = (flags & RULES_TABLE_FREE) != 0;
 	r.stop = false;
+	r.skip_warnings = r.stop_at_error;
 	r.c = NULL;
+	r.settings = NULL;
+	r.payer_done = false;
+	r.payer = -1;
 	r.loaded = -1;
 	r.have_line = false;
 	r.code_key = 0;
@@ -199,6 +227,23 @@ rules_run(const rule_input *in, rule_findings *out, int flags)
 	r.narr_strength = false;
 	r.narr_drug_word = false;
 	r.nnames = 0;
+	r.narr_form = PC_FORM_ANY;
+	r.ndc_known = false;
+	r.ndc = 0;
+
+	if (!r.table_free)
+	{
+		r.c = pc_get();
+		r.loaded = pc_load_count();
+		/* rule settings (LINE_MALFORMED included): resolved ahead per payer and stretch of dates */
+		if (pc_has_settings(r.c))
+		{
+			r.settings = pc_settings(r.c, rules_payer(&r),
+									 !in->service_date.isnull, in->service_date.value);
+			if (r.settings != NULL && r.settings[RULE__COUNT])
+				r.skip_warnings = false;	/* a setting may make a warning an error */
+		}
+	}
 
 	if (in->line_is_text)
 	{
@@ -229,11 +274,6 @@ rules_run(const rule_input *in, rule_findings *out, int flags)
 	if (r.stop)
 		return;
 
-	if (!r.table_free)
-	{
-		r.c = pc_get();
-		r.loaded = pc_load_count();
-	}
 
 	if (r.have_line)
 	{

@@ -24,18 +24,19 @@ typedef struct ndc_memo
 {
 	util_memo_head head;
 	bool		ok;
+	int64		value;			/* when ok */
 	char		text[30];
 } ndc_memo;
 
 static ndc_memo *ndc_memos = NULL;
 
-/* ndc_parse through the memo; the reason only on a miss */
+/* ndc_parse through the memo; the reason only on a miss; the value in *v */
 static bool
-ndc_ok_memo(const char *s, int len, char *reason)
+ndc_ok_memo(const char *s, int len, char *reason, int64 *value)
 {
 	ndc_memo   *m;
 	bool		hit;
-	int64		v;
+	int64_t		v = 0;
 	bool		ok;
 
 	if (ndc_memos == NULL)
@@ -45,12 +46,17 @@ ndc_ok_memo(const char *s, int len, char *reason)
 	}
 	m = UTIL_MEMO_SLOT(ndc_memos, NDC_MEMO_SLOTS, ndc_memo, text, 0, s, (size_t) len, &hit);
 	if (hit && (m->ok || reason == NULL))
+	{
+		*value = m->value;
 		return m->ok;
+	}
 	ok = ndc_parse(s, (size_t) len, &v, reason);
+	*value = (int64) v;
 	if (m != NULL)
 	{
 		UTIL_MEMO_FILL(m, ndc_memo, text, 0, s, (size_t) len);
 		m->ok = ok;
+		m->value = (int64) v;
 	}
 	return ok;
 }
@@ -61,9 +67,18 @@ rules_ndc_syntax(rctx *r)
 	const rule_input *in = r->in;
 	char		reason[CODES_REASON_MAX];
 
-	if (in->ndc_is_value || text_blank(&in->ndc))
+	r->ndc_known = false;
+	if (in->ndc_is_value)
+	{
+		r->ndc_known = true;
+		r->ndc = in->ndc_value;
 		return;
-	if (!ndc_ok_memo(in->ndc.ptr, in->ndc.len, r->msgs ? reason : NULL))
+	}
+	if (text_blank(&in->ndc))
+		return;
+	if (ndc_ok_memo(in->ndc.ptr, in->ndc.len, r->msgs ? reason : NULL, &r->ndc))
+		r->ndc_known = true;
+	else
 	{
 		char	   *m = add(r, RULE_NDC_MALFORMED, RULE_SEV_ERROR, SRC_NDC_FORMAT);
 

@@ -64,7 +64,11 @@ typedef struct rctx
 	bool		stop_at_error;	/* also: only errors matter, warnings may be skipped */
 	bool		table_free;
 	bool		stop;			/* an error was found with stop_at_error */
+	bool		skip_warnings;	/* warnings may be skipped (stop_at_error, no settings) */
 	pc_cache   *c;
+	const int8 *settings;		/* rule_setting in force for payer and date, or NULL */
+	bool		payer_done;		/* payer resolved */
+	int			payer;			/* its index, -1: none or unknown */
 	int64		loaded;			/* pc_load_count() of c */
 
 	bool		have_line;
@@ -93,6 +97,11 @@ typedef struct rctx
 	bool		narr_drug_word;
 	int			nnames;
 	int			names[RULES_MAX_DRUG_NAMES];
+	int8		narr_form;		/* PC_FORM_*: the dosage form it names */
+
+	/* the NDC, read by rules_ndc_syntax */
+	bool		ndc_known;		/* given and well-formed */
+	int64		ndc;
 } rctx;
 
 /*
@@ -105,6 +114,13 @@ add(rctx *r, rule_id id, rule_severity sev, const char *source)
 	rule_findings *out = r->out;
 	rule_finding *f;
 
+	/* a warehouse's setting (rule_setting) has the last word */
+	if (r->settings != NULL && r->settings[id] != PC_SETTING_NONE)
+	{
+		if (r->settings[id] == PC_SETTING_OFF)
+			return NULL;
+		sev = (rule_severity) r->settings[id];
+	}
 	out->n_by_severity[sev]++;
 	if (sev == RULE_SEV_ERROR && r->stop_at_error)
 		r->stop = true;
@@ -128,6 +144,28 @@ add(rctx *r, rule_id id, rule_severity sev, const char *source)
  * valid in the database encoding.
  */
 extern void msgf(char *buf, const char *fmt,...) pg_attribute_printf(2, 3);
+
+/* what a message of a finding resting on an assumed policy value ends with */
+#define ASSUMED_NOTE " (assumed requirement: no published source)"
+
+/*
+ * A finding that a policy value produces (rules_policy.c): its severity is
+ * at most a warning when the value resolved for field is assumed (the
+ * resolved policy carries each field's confidence); *assumed tells the
+ * caller to end the message with ASSUMED_NOTE (rules_note_assumed).
+ */
+static inline char *
+add_policy(rctx *r, rule_id id, rule_severity sev, const pc_resolved *pol,
+		   pc_field field, const char *source, bool *assumed)
+{
+	*assumed = (pol->assumed & (1u << field)) != 0;
+	if (*assumed && sev > RULE_SEV_WARNING)
+		sev = RULE_SEV_WARNING;
+	return add(r, id, sev, source);
+}
+
+/* appends ASSUMED_NOTE to a message when assumed (as much as fits) */
+extern void rules_note_assumed(char *m, bool assumed);
 
 #define MSG msgf
 
@@ -285,5 +323,8 @@ extern const char *rules_payer_name(rctx *r, int payer);
 extern void rules_scan_narrative(rctx *r);
 extern void rules_narrative_incomplete(rctx *r, const pc_resolved *pol);
 extern void rules_specific_code(rctx *r);
+extern void rules_specific_code_ndc(rctx *r);
+/* the payer of the line, resolved once (-1: none or unknown) */
+extern int	rules_payer(rctx *r);
 
 #endif							/* J7599_RULES_INT_H */

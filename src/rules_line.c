@@ -1,8 +1,9 @@
 /*
  * src/rules_line.c
  *
- * The rules on the line itself and its code sets: CODE_UNKNOWN, the modifier
- * rules (MODIFIER_UNKNOWN, MODIFIER_DUPLICATE, MODIFIER_CONFLICT,
+ * The rules on the line itself and its code sets: CODE_UNKNOWN,
+ * CODE_NOT_EFFECTIVE, the modifier rules (MODIFIER_UNKNOWN,
+ * MODIFIER_NOT_EFFECTIVE, MODIFIER_DUPLICATE, MODIFIER_CONFLICT,
  * MODIFIER_NOT_FOR_DRUG, MODIFIER_NEEDS_DOCUMENTATION) and the units
  * (UNITS_INVALID, UNITS_MISSING).
  */
@@ -22,22 +23,29 @@ rules_code_unknown(rctx *r)
 	if (row != NULL && (in->service_date.isnull ||
 						pc_range_contains(&row->valid, in->service_date.value)))
 		return;
-	m = add(r, RULE_CODE_UNKNOWN, RULE_SEV_WARNING,
-			row ? row->label : pc_hcpcs_label(r->c));
-	if (m == NULL)
-		return;
 	if (row == NULL)
-		MSG(m, "code %s is not in the HCPCS Level II code set (%s); check the code, or load a newer code set if it is new",
-			r->line.code, pc_hcpcs_label(r->c));
-	else
+	{
+		m = add(r, RULE_CODE_UNKNOWN, RULE_SEV_WARNING, pc_hcpcs_label(r->c));
+		if (m)
+			MSG(m, "code %s is not in the HCPCS Level II code set (%s); check the code, or load a newer code set if it is new",
+				r->line.code, pc_hcpcs_label(r->c));
+		return;
+	}
+	/* in the table, not in force on the service date */
+	m = add(r, RULE_CODE_NOT_EFFECTIVE, RULE_SEV_ERROR, row->label);
+	if (m)
 	{
 		char		date[32];
 		char		range[80];
 
 		rules_format_date(date, sizeof(date), in->service_date.value);
 		rules_format_range(range, sizeof(range), &row->valid);
-		MSG(m, "code %s is not in force on the date of service %s (valid %s); bill a code in force on that date",
-			r->line.code, date, range);
+		if (row->replaced_by != NULL)
+			MSG(m, "code %s is not in force on the date of service %s (valid %s); it is replaced by %s: bill %s",
+				r->line.code, date, range, row->replaced_by, row->replaced_by);
+		else
+			MSG(m, "code %s is not in force on the date of service %s (valid %s); bill a code in force on that date",
+				r->line.code, date, range);
 	}
 }
 
@@ -81,7 +89,9 @@ rules_modifiers(rctx *r)
 		{
 			const char *mod = line->mods[distinct[i]];
 
-			if (pc_modifier_lookup(r->c, pc_modifier_index(mod)) == NULL)
+			const pc_modifier *pm = pc_modifier_lookup(r->c, pc_modifier_index(mod));
+
+			if (pm == NULL)
 			{
 				char	   *m = add(r, RULE_MODIFIER_UNKNOWN, RULE_SEV_ERROR,
 									pc_modifier_label(r->c));
@@ -89,6 +99,22 @@ rules_modifiers(rctx *r)
 				if (m)
 					MSG(m, "modifier %s is not a known HCPCS or CPT modifier; correct it or leave it off",
 						mod);
+			}
+			else if (!r->in->service_date.isnull &&
+					 !pc_range_contains(&pm->valid, r->in->service_date.value))
+			{
+				char	   *m = add(r, RULE_MODIFIER_NOT_EFFECTIVE, RULE_SEV_ERROR, pm->source);
+
+				if (m)
+				{
+					char		date[32];
+					char		range[80];
+
+					rules_format_date(date, sizeof(date), r->in->service_date.value);
+					rules_format_range(range, sizeof(range), &pm->valid);
+					MSG(m, "modifier %s is not in force on the date of service %s (valid %s); leave it off or use the modifier in force then",
+						mod, date, range);
+				}
 			}
 		}
 	}
@@ -165,6 +191,18 @@ rules_modifiers(rctx *r)
 		}
 		else if (pm->drug_line == PC_DRUG_LINE_NEEDS_DOCUMENTATION)
 		{
+			/*
+			 * A procedure modifier needing documentation (22) is not a drug
+			 * modifier either: on a drug line, both (billing-facts
+			 * addendum 2 §B).
+			 */
+			if (pm->procedure && r->is_drug)
+			{
+				m = add(r, RULE_MODIFIER_NOT_FOR_DRUG, RULE_SEV_WARNING, pm->source);
+				if (m)
+					MSG(m, "modifier %s belongs on a procedure or service, not on drug code %s; leave it off the drug line",
+						mod, line->code);
+			}
 			m = add(r, RULE_MODIFIER_NEEDS_DOCUMENTATION, RULE_SEV_INFO, pm->source);
 			if (m)
 				MSG(m, "modifier %s is accepted only when documentation supports substantially greater work; keep that documentation with the claim",

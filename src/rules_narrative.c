@@ -29,8 +29,69 @@ typedef struct narr_memo
 	bool		drug_word;
 	int			nnames;
 	int			names[RULES_MAX_DRUG_NAMES];
+	int8		form;			/* PC_FORM_*: the dosage form the narrative names */
 	char		text[120];
 } narr_memo;
+
+/*
+ * The dosage form a narrative names, from its words: injection words (inj,
+ * injection, IV, intravenous, infusion, parenteral) win, then granules, then
+ * suspension, then oral words (oral, tablet, capsule); PC_FORM_ANY: none.
+ */
+static int8
+narrative_form(const char *s, int len)
+{
+	bool		inj = false,
+				gran = false,
+				susp = false,
+				oral = false;
+	int			i = 0;
+
+	while (i < len)
+	{
+		char		w[16];
+		int			n = 0;
+
+		while (i < len && !((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')))
+			i++;
+		while (i < len && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')))
+		{
+			if (n < (int) sizeof(w) - 1)
+				w[n++] = (char) (s[i] | 0x20);
+			i++;
+		}
+		w[n] = '\0';
+		if (n == 0)
+			continue;
+		if (strcmp(w, "inj") == 0 || strcmp(w, "injection") == 0 || strcmp(w, "iv") == 0 ||
+			strcmp(w, "intravenous") == 0 || strcmp(w, "infusion") == 0 ||
+			strcmp(w, "parenteral") == 0 || strcmp(w, "injectable") == 0)
+			inj = true;
+		else if (strcmp(w, "granules") == 0 || strcmp(w, "granule") == 0)
+			gran = true;
+		else if (strcmp(w, "suspension") == 0 || strcmp(w, "susp") == 0)
+			susp = true;
+		else if (strcmp(w, "oral") == 0 || strcmp(w, "tablet") == 0 || strcmp(w, "tablets") == 0 ||
+				 strcmp(w, "tab") == 0 || strcmp(w, "capsule") == 0 || strcmp(w, "capsules") == 0 ||
+				 strcmp(w, "cap") == 0 || strcmp(w, "po") == 0)
+			oral = true;
+	}
+	return inj ? PC_FORM_INJECTION : gran ? PC_FORM_GRANULES :
+		susp ? PC_FORM_ORAL_SUSPENSION : oral ? PC_FORM_ORAL : PC_FORM_ANY;
+}
+
+/* may a code of this form be offered for a narrative naming that form? */
+static bool
+form_fits(int8 narrative, uint8 code)
+{
+	if (narrative == PC_FORM_ANY || code == PC_FORM_ANY)
+		return true;
+	if (narrative == code)
+		return true;
+	/* granules for oral suspension */
+	return (narrative == PC_FORM_GRANULES && code == PC_FORM_ORAL_SUSPENSION) ||
+		(narrative == PC_FORM_ORAL_SUSPENSION && code == PC_FORM_GRANULES);
+}
 
 static narr_memo *narr_memos = NULL;
 
@@ -60,8 +121,9 @@ rules_scan_narrative(rctx *r)
 	if (hit)
 	{
 		r->nnames = m->nnames;
+		r->narr_form = m->form;
 		memcpy(r->names, m->names, sizeof(int) * m->nnames);
-		if (!m->flags_known && !r->stop_at_error)
+		if (!m->flags_known && !r->skip_warnings)
 		{
 			m->strength = narr_has_strength(s, (size_t) len);
 			m->drug_word = m->nnames > 0 || narr_has_drug_word(s, (size_t) len);
@@ -73,11 +135,12 @@ rules_scan_narrative(rctx *r)
 	}
 	r->nnames = narr_index_scan(pc_drug_index(r->c), s, (size_t) len,
 								r->names, RULES_MAX_DRUG_NAMES);
+	r->narr_form = r->nnames > 0 ? narrative_form(s, len) : PC_FORM_ANY;
 	/*
 	 * Strength and drug word only feed NARRATIVE_INCOMPLETE, a warning: when
 	 * only errors matter (is_valid), the two scans are skipped.
 	 */
-	if (!r->stop_at_error)
+	if (!r->skip_warnings)
 	{
 		r->narr_strength = narr_has_strength(s, (size_t) len);
 		r->narr_drug_word = r->nnames > 0 || narr_has_drug_word(s, (size_t) len);
@@ -85,10 +148,11 @@ rules_scan_narrative(rctx *r)
 	if (m != NULL)
 	{
 		UTIL_MEMO_FILL(m, narr_memo, text, loaded, s, (size_t) len);
-		m->flags_known = !r->stop_at_error;
+		m->flags_known = !r->skip_warnings;
 		m->strength = r->narr_strength;
 		m->drug_word = r->narr_drug_word;
 		m->nnames = r->nnames;
+		m->form = r->narr_form;
 		memcpy(m->names, r->names, sizeof(int) * r->nnames);
 	}
 }
@@ -104,7 +168,7 @@ rules_narrative_incomplete(rctx *r, const pc_resolved *pol)
 	const pc_policy *req = pol->field[PF_REQUIRES_NARRATIVE];
 	char	   *m;
 
-	if (!r->stop_at_error)
+	if (!r->skip_warnings)
 	{
 		bool		strength = r->narr_strength;
 		bool		name = r->narr_drug_word;
@@ -169,9 +233,18 @@ rules_specific_code(rctx *r)
 
 			if (d->codes[k] == r->code_key)
 				continue;
+			/* a code for another dosage form is no alternative */
+			if (!form_fits(r->narr_form, d->forms[k]))
+				continue;
+			/*
+			 * a code not in force (hcpcs_code or the drug_code row) is never
+			 * offered; without a service date, one deleted at some time
+			 */
 			row = pc_code_lookup(r->c, d->codes[k]);
-			if (row != NULL && !in->service_date.isnull &&
-				!pc_range_contains(&row->valid, in->service_date.value))
+			if (in->service_date.isnull
+				? (d->valid[k].hi != PG_INT64_MAX || (row != NULL && row->valid.hi != PG_INT64_MAX))
+				: (!pc_range_contains(&d->valid[k], in->service_date.value) ||
+				   (row != NULL && !pc_range_contains(&row->valid, in->service_date.value))))
 				continue;
 			if (source == NULL && row != NULL)
 				source = row->label;
@@ -204,5 +277,50 @@ rules_specific_code(rctx *r)
 		}
 		if (r->stop)
 			return;
+	}
+}
+
+/*
+ * SPECIFIC_CODE_EXISTS from the NDC: the line's NDC maps, in ndc_code (the
+ * CMS NDC-HCPCS crosswalk), to another code in force on the service date
+ * (without one, to a code whose crosswalk row and code are not closed).
+ */
+void
+rules_specific_code_ndc(rctx *r)
+{
+	const rule_input *in = r->in;
+	const pc_ndc_code *rows;
+	int64		ndc = r->ndc;
+	int			n,
+				k;
+
+	if (!r->ndc_known)
+		return;
+	rows = pc_ndc_lookup(r->c, ndc, &n);
+	for (k = 0; k < n; k++)
+	{
+		const pc_ndc_code *x = &rows[k];
+		const pc_code *row;
+		char	   *m;
+
+		if (x->code == r->code_key)
+			continue;
+		row = pc_code_lookup(r->c, x->code);
+		if (in->service_date.isnull
+			? (x->valid.hi != PG_INT64_MAX || (row != NULL && row->valid.hi != PG_INT64_MAX))
+			: (!pc_range_contains(&x->valid, in->service_date.value) ||
+			   (row != NULL && !pc_range_contains(&row->valid, in->service_date.value))))
+			continue;
+		m = add(r, RULE_SPECIFIC_CODE_EXISTS, RULE_SEV_ERROR, x->source);
+		if (m)
+		{
+			char		nd[16];
+
+			ndc_format_canonical((int64_t) ndc, nd);
+			MSG(m, "NDC %s (%s) is billed under its own code %s in the CMS NDC-HCPCS crosswalk; bill %s instead of %s",
+				nd, x->drug_name ? x->drug_name : "drug not named", x->code_text,
+				x->code_text, r->line.code);
+		}
+		return;					/* one finding: the first code in force */
 	}
 }

@@ -38,10 +38,14 @@ rule_narrative_missing(rctx *r, int payer, const pc_resolved *pol)
 	}
 	else if (req->requires_narrative)
 	{
-		m = add(r, RULE_NARRATIVE_MISSING, RULE_SEV_ERROR, req->source_via);
+		bool		assumed;
+
+		m = add_policy(r, RULE_NARRATIVE_MISSING, RULE_SEV_ERROR, pol, PF_REQUIRES_NARRATIVE,
+					   req->source_via, &assumed);
 		if (m)
 			MSG(m, "no narrative on this %s line; the %s policy requires the drug name, strength and dosage in SV101-7/NTE or item 19",
 				r->line.code, rules_payer_name(r, payer));
+		rules_note_assumed(m, assumed);
 	}
 }
 
@@ -59,10 +63,14 @@ rule_narrative_too_long(rctx *r, int payer, const pc_resolved *pol)
 
 		if (chars > maxlen->narrative_max_length)
 		{
-			m = add(r, RULE_NARRATIVE_TOO_LONG, RULE_SEV_ERROR, maxlen->source_via);
+			bool		assumed;
+
+			m = add_policy(r, RULE_NARRATIVE_TOO_LONG, RULE_SEV_ERROR, pol, PF_NARRATIVE_MAX_LENGTH,
+						   maxlen->source_via, &assumed);
 			if (m)
 				MSG(m, "narrative is %d characters long; the %s policy accepts at most %d, so shorten it",
 					chars, rules_payer_name(r, payer), maxlen->narrative_max_length);
+			rules_note_assumed(m, assumed);
 		}
 	}
 }
@@ -85,10 +93,14 @@ rule_ndc_missing(rctx *r, int payer, const pc_resolved *pol)
 	}
 	else if (req->requires_ndc)
 	{
-		m = add(r, RULE_NDC_MISSING, RULE_SEV_ERROR, req->source_via);
+		bool		assumed;
+
+		m = add_policy(r, RULE_NDC_MISSING, RULE_SEV_ERROR, pol, PF_REQUIRES_NDC,
+					   req->source_via, &assumed);
 		if (m)
 			MSG(m, "no NDC on this %s line; the %s policy requires the 11-digit NDC of the drug dispensed",
 				r->line.code, rules_payer_name(r, payer));
+		rules_note_assumed(m, assumed);
 	}
 }
 
@@ -107,7 +119,9 @@ rule_units_policy(rctx *r, int payer, const pc_resolved *pol)
 		over = rules_numeric_compare(units_numeric(in), p->max_units) > 0;
 	if (over)
 	{
-		char	   *m = add(r, RULE_UNITS_EXCEED_POLICY, RULE_SEV_ERROR, p->source_via);
+		bool		assumed;
+		char	   *m = add_policy(r, RULE_UNITS_EXCEED_POLICY, RULE_SEV_ERROR, pol, PF_MAX_UNITS,
+								   p->source_via, &assumed);
 
 		if (m)
 		{
@@ -116,6 +130,7 @@ rule_units_policy(rctx *r, int payer, const pc_resolved *pol)
 			rules_format_units(in, u, sizeof(u));
 			MSG(m, "units %s exceed the most the %s policy accepts on one line (%s); split the supply or correct the units",
 				u, rules_payer_name(r, payer), p->max_units_text ? p->max_units_text : "?");
+			rules_note_assumed(m, assumed);
 		}
 	}
 }
@@ -160,6 +175,8 @@ rule_dx_policy(rctx *r, int payer, const pc_resolved *pol)
 	int			first_len = 0;
 	char	   *m;
 	int			k;
+	bool		assumed;
+	bool		notice;
 
 	if (p == NULL)
 		return;
@@ -192,13 +209,23 @@ rule_dx_policy(rctx *r, int payer, const pc_resolved *pol)
 	}
 	if (r->dx_given == 0)
 	{
-		m = add(r, RULE_DX_MISSING, RULE_SEV_ERROR, p->source_via);
+		m = add_policy(r, RULE_DX_MISSING, RULE_SEV_ERROR, pol, PF_DX_REQUIRED,
+					   p->source_via, &assumed);
 		if (m)
 			MSG(m, "no diagnosis on the line; the %s policy requires one starting with %s",
 				rules_payer_name(r, payer), p->dx_required_text ? p->dx_required_text : "?");
+		rules_note_assumed(m, assumed);
 		return;
 	}
-	m = add(r, RULE_DX_NOT_COVERED, RULE_SEV_ERROR, p->source_via);
+
+	/*
+	 * GA, GY or GZ: the supplier already says the line is not covered (or
+	 * expects a denial), so an uncovered diagnosis is only information
+	 * (billing-facts addendum 2 §B).
+	 */
+	notice = line_has(&r->line, "GA") || line_has(&r->line, "GY") || line_has(&r->line, "GZ");
+	m = add_policy(r, RULE_DX_NOT_COVERED, notice ? RULE_SEV_INFO : RULE_SEV_ERROR, pol,
+				   PF_DX_REQUIRED, p->source_via, &assumed);
 	if (m == NULL)
 		return;
 	{
@@ -223,6 +250,14 @@ rule_dx_policy(rctx *r, int payer, const pc_resolved *pol)
 		else
 			MSG(m, "none of the %d diagnoses (%s, ...) is covered by the %s policy; it needs one starting with %s",
 				r->dx_given, first, rules_payer_name(r, payer), p->dx_required_text ? p->dx_required_text : "?");
+		if (notice)
+		{
+			size_t		len = strlen(m);
+
+			snprintf(m + len, RULES_MESSAGE_MAX - len,
+					 " (the line carries GA, GY or GZ: non-coverage is already declared)");
+		}
+		rules_note_assumed(m, assumed);
 	}
 }
 
@@ -236,11 +271,14 @@ rule_pos_policy(rctx *r, int payer, int pos, const pc_resolved *pol)
 	if ((p->pos_allowed[pos / 64] >> (pos % 64)) & 1)
 		return;
 	{
-		char	   *m = add(r, RULE_POS_NOT_ALLOWED, RULE_SEV_ERROR, p->source_via);
+		bool		assumed;
+		char	   *m = add_policy(r, RULE_POS_NOT_ALLOWED, RULE_SEV_ERROR, pol, PF_POS_ALLOWED,
+								   p->source_via, &assumed);
 
 		if (m)
 			MSG(m, "place of service %02d is not accepted by the %s policy; it accepts %s",
 				pos, rules_payer_name(r, payer), p->pos_allowed_text ? p->pos_allowed_text : "?");
+		rules_note_assumed(m, assumed);
 	}
 }
 
@@ -252,11 +290,14 @@ rule_prior_auth(rctx *r, int payer, const pc_resolved *pol)
 	if (p == NULL || !p->requires_prior_auth || !text_blank(&r->in->prior_auth))
 		return;
 	{
-		char	   *m = add(r, RULE_PRIOR_AUTH_MISSING, RULE_SEV_ERROR, p->source_via);
+		bool		assumed;
+		char	   *m = add_policy(r, RULE_PRIOR_AUTH_MISSING, RULE_SEV_ERROR, pol, PF_REQUIRES_PRIOR_AUTH,
+								   p->source_via, &assumed);
 
 		if (m)
 			MSG(m, "no prior-authorisation number on this %s line; the %s policy requires one",
 				r->line.code, rules_payer_name(r, payer));
+		rules_note_assumed(m, assumed);
 	}
 }
 
@@ -269,11 +310,14 @@ rule_waste(rctx *r, int payer, const pc_resolved *pol)
 		line_has(&r->line, "JW") || line_has(&r->line, "JZ"))
 		return;
 	{
-		char	   *m = add(r, RULE_WASTE_MODIFIER_MISSING, RULE_SEV_ERROR, p->source_via);
+		bool		assumed;
+		char	   *m = add_policy(r, RULE_WASTE_MODIFIER_MISSING, RULE_SEV_ERROR, pol,
+								   PF_WASTE_MODIFIER_REQUIRED, p->source_via, &assumed);
 
 		if (m)
 			MSG(m, "neither JW nor JZ on this %s line; the %s policy requires JZ when nothing was discarded, or JW on a separate line for the amount discarded",
 				r->line.code, rules_payer_name(r, payer));
+		rules_note_assumed(m, assumed);
 	}
 }
 
@@ -286,11 +330,14 @@ rule_supply_days(rctx *r, int payer, const pc_resolved *pol)
 	if (p == NULL || in->days_supply.isnull || in->days_supply.value <= p->supply_days_max)
 		return;
 	{
-		char	   *m = add(r, RULE_SUPPLY_DAYS_EXCEEDED, RULE_SEV_ERROR, p->source_via);
+		bool		assumed;
+		char	   *m = add_policy(r, RULE_SUPPLY_DAYS_EXCEEDED, RULE_SEV_ERROR, pol, PF_SUPPLY_DAYS_MAX,
+								   p->source_via, &assumed);
 
 		if (m)
 			MSG(m, INT64_FORMAT " days of supply exceed the most the %s policy accepts on one line (%d days); bill at most %d days",
 				in->days_supply.value, rules_payer_name(r, payer), p->supply_days_max, p->supply_days_max);
+		rules_note_assumed(m, assumed);
 	}
 }
 
@@ -304,6 +351,7 @@ rule_kx(rctx *r, const pc_resolved *pol)
 	char		sd[32];
 	char		td[32];
 	char	   *m;
+	bool		assumed;
 
 	if (p == NULL || !p->kx_conditional)
 		return;
@@ -313,7 +361,8 @@ rule_kx(rctx *r, const pc_resolved *pol)
 	/* dates are formatted only for a finding that reports them */
 	if (has_kx && !before)
 	{
-		m = add(r, RULE_KX_WITHOUT_TRANSPLANT_DATE, RULE_SEV_WARNING, p->source_via);
+		m = add_policy(r, RULE_KX_WITHOUT_TRANSPLANT_DATE, RULE_SEV_WARNING, pol, PF_KX_RULE,
+					   p->source_via, &assumed);
 		if (m)
 		{
 			rules_format_date(sd, sizeof(sd), in->service_date.value);
@@ -325,17 +374,19 @@ rule_kx(rctx *r, const pc_resolved *pol)
 			else
 				MSG(m, "KX is on the line but the transplant date %s is not before the date of service %s; check the dates or leave KX off",
 					td, sd);
+	rules_note_assumed(m, assumed);
 		}
 	}
 	else if (!has_kx && before)
 	{
-		m = add(r, RULE_KX_SUGGESTED, RULE_SEV_INFO, p->source_via);
+		m = add_policy(r, RULE_KX_SUGGESTED, RULE_SEV_INFO, pol, PF_KX_RULE, p->source_via, &assumed);
 		if (m)
 		{
 			rules_format_date(sd, sizeof(sd), in->service_date.value);
 			rules_format_date(td, sizeof(td), in->transplant_date.value);
 			MSG(m, "the transplant date %s is before the date of service %s but KX is missing; add KX when the policy's requirements are met",
 				td, sd);
+			rules_note_assumed(m, assumed);
 		}
 	}
 }
@@ -359,7 +410,7 @@ rules_noc(rctx *r, int pos)
 	}
 	else
 	{
-		payer = pc_payer_resolve(r->c, in->payer.ptr, in->payer.len);
+		payer = rules_payer(r);
 		if (payer < 0)
 		{
 			m = add(r, RULE_PAYER_UNKNOWN, RULE_SEV_WARNING, SRC_PAYERS);
@@ -417,6 +468,8 @@ rules_noc(rctx *r, int pos)
 	if (policy_ok)
 		rule_ndc_missing(r, payer, pol);
 	rules_specific_code(r);
+	if (!r->stop)
+		rules_specific_code_ndc(r);
 	if (!policy_ok || r->stop)
 		return;
 	rule_units_policy(r, payer, pol);

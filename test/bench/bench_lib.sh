@@ -29,3 +29,14 @@ bench_setup() {
 		j7599_log "generating $2 claim lines ($3% with an error)" &&
 		j7599_psql -d "$1" -v rows="$2" -v error_pct="$3" -f "$J7599_ROOT/test/bench/gen_claims.sql"
 }
+
+# The rule settings of the SETTINGS=1 variants: 63 settings (7 payers, NULL
+# included, by 9 rules), a third of them dated; warnings, infos and offs only,
+# so an enforced load of clean lines is never refused.  Inserted, timed and
+# deleted again inside one session, so the same run measures with and without.
+BENCH_SETTINGS_INSERT="INSERT INTO j7599.rule_setting (payer_id, rule, severity, valid, note)
+    SELECT p.id, r.rule, (ARRAY['warning', 'info', 'off'])[1 + (p.n + r.n) % 3],
+           CASE WHEN (p.n + r.n) % 3 = 0 THEN daterange('2024-01-01', '2025-01-01') ELSE '(,)' END, 'bench'
+      FROM unnest(ARRAY['medicare', 'aetna', 'bcbs', 'cigna', 'uhc', 'buca', NULL]) WITH ORDINALITY AS p (id, n),
+           (SELECT rule, row_number() OVER (ORDER BY rule) AS n FROM j7599.rules() ORDER BY rule LIMIT 9) AS r;"
+BENCH_SETTINGS_DELETE="DELETE FROM j7599.rule_setting WHERE note = 'bench';"

@@ -19,6 +19,9 @@
 #              that calls bench.is_valid_plpgsql (validate_baseline.sql) and raises
 #              on an error: on the first TRIGGER_ROWS lines only, compared in rows/s
 # interleaved, median of RUNS runs, each table truncated before its load.
+# SETTINGS=1 adds "enforced/settings": the enforced load with 63 rule settings
+# over 7 payers (bench_lib.sh) inserted before it and deleted after it, in the
+# same session (the NDC crosswalk is loaded in both: it ships with the extension).
 # Audit: ROWS lines with error_pct 10 in a registered table,
 #   SELECT * FROM j7599.audit_summary(tbl) against SELECT count(*) FROM tbl,
 # on one core and with parallel workers allowed (audit_summary may use them),
@@ -34,6 +37,7 @@ RUNS=${2:-5}
 TRIGGER_ROWS=${TRIGGER_ROWS:-50000}
 [ "$TRIGGER_ROWS" -le "$ROWS" ] || TRIGGER_ROWS=$ROWS
 DB=bench_enforce
+SETTINGS=${SETTINGS:-0}
 
 bench_setup $DB "$ROWS" 0
 have=$(j7599_psql -d $DB -At -c "SELECT EXISTS (SELECT FROM pg_proc WHERE proname = 'register' AND pronamespace = 'j7599'::regnamespace)
@@ -97,9 +101,12 @@ CREATE TRIGGER load_trigger_rules BEFORE INSERT ON load_trigger
     FOR EACH ROW EXECUTE FUNCTION bench.enforce_plpgsql();
 SQL
 
-declare -A TABLE_OF=([plain]=load_plain [typed]=load_typed [check]=load_check [enforced]=load_enforced [trigger]=load_trigger)
-declare -A FILE_OF=([plain]=$FILE [typed]=$FILE [check]=$FILE [enforced]=$FILE [trigger]=$SUBFILE)
-declare -A ROWS_OF=([plain]=$ROWS [typed]=$ROWS [check]=$ROWS [enforced]=$ROWS [trigger]=$TRIGGER_ROWS)
+declare -A TABLE_OF=([plain]=load_plain [typed]=load_typed [check]=load_check [enforced]=load_enforced [trigger]=load_trigger
+                     [enforced_settings]=load_enforced)
+declare -A FILE_OF=([plain]=$FILE [typed]=$FILE [check]=$FILE [enforced]=$FILE [trigger]=$SUBFILE
+                    [enforced_settings]=$FILE)
+declare -A ROWS_OF=([plain]=$ROWS [typed]=$ROWS [check]=$ROWS [enforced]=$ROWS [trigger]=$TRIGGER_ROWS
+                    [enforced_settings]=$ROWS)
 
 # one run: a fresh session; every table is loaded once with 1000 lines (the
 # caches and plans warm), then truncated and loaded, in the given order
@@ -110,8 +117,12 @@ run_once() {
 	done
 	sql+=" CHECKPOINT;"
 	for name in "$@"; do
+		[ "$name" = enforced_settings ] &&
+			sql+=" $BENCH_SETTINGS_INSERT COPY load_enforced FROM '$WARMFILE' WITH (FORMAT csv); TRUNCATE load_enforced;"
 		sql+=" SELECT '$name', bench.time_ms(\$q\$COPY ${TABLE_OF[$name]} FROM '${FILE_OF[$name]}' WITH (FORMAT csv)\$q\$);"
 		sql+=" TRUNCATE ${TABLE_OF[$name]};"
+		[ "$name" = enforced_settings ] &&
+			sql+=" $BENCH_SETTINGS_DELETE COPY load_enforced FROM '$WARMFILE' WITH (FORMAT csv); TRUNCATE load_enforced;"
 	done
 	j7599_psql -d $DB -At -F ' ' -c "$sql"
 }
@@ -121,8 +132,10 @@ j7599_log "COPY of $ROWS clean claim lines ($TRIGGER_ROWS through the PL/pgSQL t
 for r in $(seq 1 "$RUNS"); do
 	if [ $((r % 2)) -eq 1 ]; then
 		order=(plain typed check enforced trigger)
+		[ "$SETTINGS" = 1 ] && order+=(enforced_settings)
 	else
 		order=(trigger enforced check typed plain)
+		[ "$SETTINGS" = 1 ] && order=(enforced_settings "${order[@]}")
 	fi
 	out=$(run_once "${order[@]}")
 	line="run $r:"
@@ -244,3 +257,7 @@ r_audit1=$(rate "$ROWS" "$m_audit1")
 r_auditp=$(rate "$ROWS" "$m_auditp")
 echo "audit_summary, one core:             $r_audit1 rows/s  goal >= 1000000: $(verdict_ge "$r_audit1" 1000000)"
 echo "audit_summary, parallel allowed:     $r_auditp rows/s  goal >= 1000000: $(verdict_ge "$r_auditp" 1000000)"
+if [ "$SETTINGS" = 1 ]; then
+	m_es=$(median_of enforced_settings)
+	echo "enforced load with 63 rule settings:    $m_es ms ($(ratio "$m_es" "${MED[enforced]}")x without)  goal <= 1.05x: $(verdict_le "$(ratio "$m_es" "${MED[enforced]}")" 1.05)"
+fi

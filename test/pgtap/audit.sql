@@ -71,6 +71,7 @@ SELECT bag_eq(
              ('{"id": 4}', 'DX_MALFORMED', 'error', 'dx'),
              ('{"id": 4}', 'DX_MALFORMED', 'error', 'dx'),
              ('{"id": 5}', 'KX_WITHOUT_TRANSPLANT_DATE', 'warning', 'transplant_date'),
+             ('{"id": 6}', 'MODIFIER_NOT_FOR_DRUG', 'warning', 'line'),
              ('{"id": 6}', 'MODIFIER_NEEDS_DOCUMENTATION', 'info', 'line'),
              ('{"id": 8}', 'UNITS_INVALID', 'error', 'units')$$,
     'audit: every finding of every row, keyed by the primary key; the clean rows and the NULL line have none');
@@ -102,6 +103,7 @@ SELECT results_eq(
              ('LINE_MALFORMED', 'error', 1, 8, 12.50),
              ('MODIFIER_CONFLICT', 'error', 1, 8, 12.50),
              ('KX_WITHOUT_TRANSPLANT_DATE', 'warning', 1, 8, 12.50),
+             ('MODIFIER_NOT_FOR_DRUG', 'warning', 1, 8, 12.50),
              ('MODIFIER_NEEDS_DOCUMENTATION', 'info', 1, 8, 12.50)$$,
     'audit_summary: rows per rule, errors first, then by rows and rule');
 SELECT is((SELECT rows_violated FROM j7599.audit_summary('audit_claims') WHERE rule = 'DX_MALFORMED'), 1::bigint,
@@ -172,8 +174,8 @@ RESET client_min_messages;
 RESET ROLE;
 GRANT SELECT ON audit_claims TO j7599_tap_aud_reader;
 SET LOCAL ROLE j7599_tap_aud_reader;
-SELECT is((SELECT count(*)::int FROM j7599.audit('audit_claims')), 8, 'audit: a role granted SELECT may audit');
-SELECT is((SELECT sum(rows_violated)::int FROM j7599.audit_summary('audit_claims')), 7,
+SELECT is((SELECT count(*)::int FROM j7599.audit('audit_claims')), 9, 'audit: a role granted SELECT may audit');
+SELECT is((SELECT sum(rows_violated)::int FROM j7599.audit_summary('audit_claims')), 8,
           'audit_summary: a role granted SELECT may summarise');
 RESET ROLE;
 
@@ -299,21 +301,21 @@ END
 $$;
 SET LOCAL j7599.audit_progress = on;
 SET LOCAL client_min_messages = warning;
-SELECT is((SELECT count(*)::int FROM j7599.audit('audit_claims')), 8, 'progress: audit of a table of one block');
+SELECT is((SELECT count(*)::int FROM j7599.audit('audit_claims')), 9, 'progress: audit of a table of one block');
 SELECT is(pg_temp.summary_text('audit_comp'),
           'MODIFIER_CONFLICT/error/1/4/25.00 MODIFIER_DUPLICATE/error/1/4/25.00 UNITS_INVALID/error/1/4/25.00',
           'progress: audit_summary of a table of one block');
 SELECT is(pg_temp.summary_text('audit_claims'),
           'DX_MALFORMED/error/1/8/12.50 LINE_MALFORMED/error/1/8/12.50 MODIFIER_CONFLICT/error/1/8/12.50 '
           'UNITS_INVALID/error/2/8/25.00 MODIFIER_NEEDS_DOCUMENTATION/info/1/8/12.50 '
-          'KX_WITHOUT_TRANSPLANT_DATE/warning/1/8/12.50',
+          'KX_WITHOUT_TRANSPLANT_DATE/warning/1/8/12.50 MODIFIER_NOT_FOR_DRUG/warning/1/8/12.50',
           'progress: audit_summary of a table with a NULL line gives the same summary as without');
 SET LOCAL j7599.audit_progress = off;
 RESET client_min_messages;
 SELECT is(pg_temp.summary_text('audit_claims'),
           'DX_MALFORMED/error/1/8/12.50 LINE_MALFORMED/error/1/8/12.50 MODIFIER_CONFLICT/error/1/8/12.50 '
           'UNITS_INVALID/error/2/8/25.00 MODIFIER_NEEDS_DOCUMENTATION/info/1/8/12.50 '
-          'KX_WITHOUT_TRANSPLANT_DATE/warning/1/8/12.50',
+          'KX_WITHOUT_TRANSPLANT_DATE/warning/1/8/12.50 MODIFIER_NOT_FOR_DRUG/warning/1/8/12.50',
           'without progress: the summary of the table with a NULL line');
 
 -- ------------------------------------------------------- partitioned tables

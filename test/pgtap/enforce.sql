@@ -211,7 +211,7 @@ SELECT is(pg_temp.state(pg_temp.claim()), '00000', 'enforce: the clean Medicare 
 SELECT is(pg_temp.state(pg_temp.claim(tx => NULL)), '00000',
           'enforce at error: a row with only a warning (KX without a transplant date) is accepted');
 SELECT is(pg_temp.state(pg_temp.claim(line => 'J7599-KX-22')), '00000',
-          'enforce at error: a row with only an info finding is accepted');
+          'enforce at error: a row with only a warning and an info finding (modifier 22) is accepted');
 
 SELECT is(pg_temp.state(pg_temp.claim(units => 0)), '23514', 'enforce: units 0 is refused with 23514');
 SELECT is(pg_temp.attempt(pg_temp.claim(units => 0)) ->> 'message',
@@ -256,10 +256,11 @@ SELECT is(pg_temp.state(pg_temp.claim(dx1 => NULL, dx2 => 'T86.10')), '00000',
           'dx: a covered diagnosis in the second text column alone is enough');
 SELECT is(pg_temp.state(pg_temp.claim(dx1 => 'Z94.0', dxs => '{T86.10,Z9}')), '23514',
           'dx: a malformed diagnosis inside the text[] column is refused');
-SELECT is(pg_temp.attempt(pg_temp.claim(dx1 => NULL, dx2 => NULL, dxs => NULL)) ->> 'message',
+-- (Medicare Part B-ID: its kidney-only list is confirmed, so its findings are errors)
+SELECT is(pg_temp.attempt(pg_temp.claim(payer => 'medicare_bid', dx1 => NULL, dx2 => NULL, dxs => NULL)) ->> 'message',
           'row of table "claims" violates j7599 rules: DX_MISSING',
-          'dx: no diagnosis in any dx column is DX_MISSING for Medicare');
-SELECT is(pg_temp.attempt(pg_temp.claim(dx1 => 'E11.9', dx2 => NULL, dxs => '{I10}')) ->> 'message',
+          'dx: no diagnosis in any dx column is DX_MISSING for Medicare Part B-ID');
+SELECT is(pg_temp.attempt(pg_temp.claim(payer => 'medicare_bid', dx1 => 'E11.9', dx2 => NULL, dxs => '{I10}')) ->> 'message',
           'row of table "claims" violates j7599 rules: DX_NOT_COVERED',
           'dx: diagnoses from every column are checked against the policy');
 
@@ -280,7 +281,7 @@ SELECT is(pg_temp.state(pg_temp.claim(payer => 'Medicare Part B')), '00000', 'th
 INSERT INTO j7599.payer (payer_id, name, is_group, parent_id, source)
 VALUES ('j7599_tap_enf', 'Enforce Test Plan', false, 'default', 'pgTAP');
 INSERT INTO j7599.policy (policy_id, payer_id, code, valid, requires_prior_auth, source, confidence)
-VALUES ('j7599-tap-enf', 'j7599_tap_enf', 'J7599', '[2024-01-01,2025-01-01)', true, 'pgTAP enforce policy', 'assumed');
+VALUES ('j7599-tap-enf', 'j7599_tap_enf', 'J7599', '[2024-01-01,2025-01-01)', true, 'pgTAP enforce policy', 'confirmed');
 SELECT is(pg_temp.attempt(pg_temp.claim(payer => 'j7599_tap_enf')) ->> 'message',
           'row of table "claims" violates j7599 rules: PRIOR_AUTH_MISSING',
           'a user policy applies at once: no prior authorisation is refused');
@@ -311,14 +312,14 @@ SELECT is(pg_temp.attempt(pg_temp.claim(tx => NULL)) ->> 'detail',
           array_to_string(pg_temp.expected_lines('info', tx => NULL), E'\n'),
           'at warning: the detail lists the warning');
 SELECT ok(pg_temp.attempt(pg_temp.claim(tx => NULL)) ->> 'hint' LIKE '%"warning"%', 'at warning: the hint says warning');
-SELECT is(pg_temp.state(pg_temp.claim(line => 'J7599-KX-22')), '00000', 'at warning: an info-only row is accepted');
+SELECT is(pg_temp.state(pg_temp.claim(line => 'J7599')), '00000', 'at warning: an info-only row (KX_SUGGESTED) is accepted');
 SELECT is(pg_temp.state(pg_temp.claim(units => 0)), '23514', 'at warning: an error is still refused');
 SELECT is(pg_temp.state(pg_temp.claim()), '00000', 'at warning: the clean line is accepted');
 
 SELECT lives_ok($$SELECT j7599.enforce('claims', 'info')$$, 'enforce again at info');
 SELECT is(pg_temp.attempt(pg_temp.claim(line => 'J7599-KX-22')) ->> 'message',
-          'row of table "claims" violates j7599 rules: MODIFIER_NEEDS_DOCUMENTATION',
-          'at info: the row with only an info finding (modifier 22) is refused');
+          'row of table "claims" violates j7599 rules: MODIFIER_NOT_FOR_DRUG, MODIFIER_NEEDS_DOCUMENTATION',
+          'at info: the row with modifier 22 is refused (not a drug modifier, and it needs documentation)');
 SELECT is(pg_temp.attempt(pg_temp.claim(line => 'J7599')) ->> 'message',
           'row of table "claims" violates j7599 rules: KX_SUGGESTED',
           'at info: a transplant date known and no KX is refused (KX_SUGGESTED)');
@@ -449,7 +450,7 @@ SELECT is(pg_temp.attempt($$INSERT INTO "Ware House"."Claim Lines ""Q1""" VALUES
           'row of table "Claim Lines "Q1"" violates j7599 rules: DX_MALFORMED',
           'enforce: the dx column whose name holds "=" is read');
 SELECT is(pg_temp.attempt($$INSERT INTO "Ware House"."Claim Lines ""Q1""" VALUES
-                              (4, 'J7599-KX', 'Medicare', '2024-03-01', 1, NULL, NULL, '{Z9}',
+                              (4, 'J7599-KX', 'Medicare Part B-ID', '2024-03-01', 1, NULL, NULL, '{Z9}',
                                'voclosporin 7.9 mg capsule, 3 caps twice daily', NULL)$$) ->> 'message',
           'row of table "Claim Lines "Q1"" violates j7599 rules: DX_MALFORMED, DX_NOT_COVERED',
           'enforce: the dx column whose name holds a backslash is read');
@@ -585,7 +586,7 @@ SELECT is(pg_temp.attempt($$INSERT INTO part_claims (id, dos, line, payer, units
           ->> 'message', 'row of table "part_claims_2025" violates j7599 rules: UNITS_INVALID',
           'partitioned: the attached partition reads units by name, not by position');
 SELECT is(pg_temp.attempt($$INSERT INTO part_claims_2025 (id, dos, line, payer, units, dx, note, tx) VALUES
-                            (7, '2025-06-01', 'J7599-KX', 'medicare', 1, '{Z9}', 'voclosporin 7.9 mg capsule', '2020-01-01')$$)
+                            (7, '2025-06-01', 'J7599-KX', 'medicare_bid', 1, '{Z9}', 'voclosporin 7.9 mg capsule', '2020-01-01')$$)
           ->> 'message', 'row of table "part_claims_2025" violates j7599 rules: DX_MALFORMED, DX_NOT_COVERED',
           'partitioned: a bad row inserted into the attached partition directly is refused');
 SELECT is(pg_temp.attempt($$INSERT INTO part_claims_2025 (id, dos, line, payer, units, dx, note, tx) VALUES
@@ -593,9 +594,9 @@ SELECT is(pg_temp.attempt($$INSERT INTO part_claims_2025 (id, dos, line, payer, 
           ->> 'message', 'row of table "part_claims_2025" violates j7599 rules: NARRATIVE_MISSING',
           'partitioned: the attached partition reads the narrative by name');
 SELECT is(pg_temp.attempt($$INSERT INTO part_claims (id, dos, line, payer, units, dx, note, tx) VALUES
-                            (9, '2025-06-01', 'J7599-KX', 'medicare', 1, NULL, 'voclosporin 7.9 mg capsule', '2020-01-01')$$)
+                            (9, '2025-06-01', 'J7599-KX', 'medicare_bid', 1, NULL, 'voclosporin 7.9 mg capsule', '2020-01-01')$$)
           ->> 'message', 'row of table "part_claims_2025" violates j7599 rules: DX_MISSING',
-          'partitioned: the attached partition reads payer and service date by name (the Medicare policy applies)');
+          'partitioned: the attached partition reads payer and service date by name (the Medicare Part B-ID policy applies)');
 SELECT is(pg_temp.state($$UPDATE part_claims SET units = 0 WHERE id = 3$$), '23514',
           'partitioned: an UPDATE in the attached partition is checked');
 SELECT is(pg_temp.state($$UPDATE part_claims SET dos = '2025-02-01', line = 'J7599-KX-JW-JZ' WHERE id = 1$$), '23514',

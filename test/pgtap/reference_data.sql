@@ -134,8 +134,9 @@ SELECT is((SELECT array_agg(cfg::regclass::text ORDER BY cfg::regclass::text)
            FROM pg_extension, unnest(extconfig, extcondition) AS u(cfg, cond)
            WHERE extname = 'j7599' AND cond = 'WHERE NOT shipped'),
           ARRAY['j7599.drug_code', 'j7599.hcpcs_code', 'j7599.modifier', 'j7599.modifier_conflict',
-                'j7599.ndc_code', 'j7599.payer', 'j7599.payer_alias', 'j7599.place_of_service', 'j7599.policy', 'j7599.unit_limit'],
-          'the nine reference tables are registered with pg_extension_config_dump, saving only rows WHERE NOT shipped');
+                'j7599.ndc_code', 'j7599.payer', 'j7599.payer_alias', 'j7599.place_of_service', 'j7599.policy',
+                'j7599.rule_setting', 'j7599.unit_limit'],
+          'the eleven reference tables are registered with pg_extension_config_dump, saving only rows WHERE NOT shipped');
 SELECT is((SELECT array_agg(cfg::regclass::text || ':' || cond ORDER BY cfg::regclass::text)
            FROM pg_extension, unnest(extconfig, extcondition) AS u(cfg, cond)
            WHERE extname = 'j7599' AND cond <> 'WHERE NOT shipped'),

@@ -50,7 +50,7 @@ GRANT SELECT (id, line, payer, dos, units) ON secenf_claims TO j7599_tap_secenf_
 -- a malformed diagnosis and a narrative without drug or strength, both quoted
 -- by their findings; units 0 is an error in a column the writer may read
 CREATE FUNCTION pg_temp.bad_row() RETURNS text LANGUAGE sql AS $$
-    SELECT $q$INSERT INTO secenf_claims VALUES (1, 'J7599-KX', 'medicare', '2024-03-01', 0,
+    SELECT $q$INSERT INTO secenf_claims VALUES (1, 'J7599-KX', 'medicare_bid', '2024-03-01', 0,
                                               '{QXSECRETDX7}', 'zzsecret narrative plain words')$q$
 $$;
 -- a narrative naming a drug that has its own code

@@ -77,8 +77,8 @@ SELECT is((SELECT array_agg(c.relname::text ORDER BY c.relname)
             WHERE t.tgfoid = 'j7599._reference_changed'::regproc
               AND t.tgtype & 1 = 0          -- FOR EACH STATEMENT
               AND t.tgtype & 60 = 60),      -- INSERT, DELETE, UPDATE, TRUNCATE
-          '{drug_code,hcpcs_code,modifier,modifier_conflict,ndc_code,payer,payer_alias,place_of_service,policy,unit_limit}'::text[],
-          'a statement trigger on each of the ten reference tables (ndc_code and unit_limit included)');
+          '{drug_code,hcpcs_code,modifier,modifier_conflict,ndc_code,payer,payer_alias,place_of_service,policy,rule_setting,unit_limit}'::text[],
+          'a statement trigger on each of the eleven reference tables');
 SELECT throws_ok('SELECT j7599._reference_changed()', '39P01', NULL,
                  'the trigger function refuses a direct call');
 

@@ -57,7 +57,7 @@ SELECT ok('SPECIFIC_CODE_EXISTS' = ANY (pg_temp.rules('J7599', 'medicare', 'tacr
           'and its rollback too');
 
 UPDATE j7599.hcpcs_code SET valid = '[2030-01-01,)' WHERE code = 'J7507';
-SELECT ok('CODE_UNKNOWN' = ANY (pg_temp.rules('J7507', 'medicare')), 'a code''s new validity dates are seen');
+SELECT ok('CODE_NOT_EFFECTIVE' = ANY (pg_temp.rules('J7507', 'medicare')), 'a code''s new validity dates are seen');
 UPDATE j7599.place_of_service SET valid = '[2025-01-01,)' WHERE code = '12';
 SELECT ok('POS_UNKNOWN' = ANY (pg_temp.rules('J7599', 'medicare')), 'a place of service''s new validity dates are seen');
 UPDATE j7599.modifier SET drug_line = 'procedure_only' WHERE modifier = 'KX';

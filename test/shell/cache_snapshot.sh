@@ -42,7 +42,7 @@ CREATE EXTENSION dblink;
 -- a payer whose policy allows place of service 01 only; the rows say 12
 INSERT INTO j7599.payer (payer_id, name, parent_id, source) VALUES ('snapplan', 'Snapshot Plan', 'default', 'test');
 INSERT INTO j7599.policy (policy_id, payer_id, code, valid, pos_allowed, source, confidence)
-VALUES ('snapplan-j7599', 'snapplan', 'J7599', '(,)', '{01}', 'test', 'assumed');
+VALUES ('snapplan-j7599', 'snapplan', 'J7599', '(,)', '{01}', 'test', 'confirmed');
 CREATE TABLE claims (id int PRIMARY KEY, line text, payer text, service_date date, pos text);
 INSERT INTO claims SELECT g, 'J7599', 'snapplan', '2024-03-01', '12' FROM generate_series(1, 200000) g;
 DO $$ BEGIN PERFORM j7599.register('claims', line => 'line', payer => 'payer', service_date => 'service_date', pos => 'pos'); END $$;

@@ -209,7 +209,7 @@ is "$(sqlstate "$DST" "INSERT INTO \"Claims Mart\".\"Claim \"\"Lines\"\"\" VALUE
 	"23514" "restored: the quoted table refuses JW with JZ"
 is "$(sqlstate "$DST" "INSERT INTO claims_p (id, dos, line, payer, units, ndc, dx, note, tx) VALUES (9001, '2025-03-01', 'J7599-KX', 'medicare', 0, '00069015001', '{Z94.0}', 'voclosporin 7.9 mg capsule, 3 caps twice daily', '2020-01-01')")" \
 	"23514" "restored: a bad row routed to the attached partition (other column order) is refused"
-is "$(sqlstate "$DST" "INSERT INTO claims_p_2024 (id, dos, line, payer, units, ndc, dx, note, tx) VALUES (9002, '2024-03-01', 'J7599-KX', 'medicare', 1, '00069015001', NULL, 'voclosporin 7.9 mg capsule, 3 caps twice daily', '2020-01-01')")" \
+is "$(sqlstate "$DST" "INSERT INTO claims_p_2024 (id, dos, line, payer, units, ndc, dx, note, tx) VALUES (9002, '2024-03-01', 'J7599-KX', 'medicare_bid', 1, '00069015001', NULL, 'voclosporin 7.9 mg capsule, 3 caps twice daily', '2020-01-01')")" \
 	"23514" "restored: a bad row inserted into a partition directly is refused"
 is "$(sqlstate "$DST" "INSERT INTO claims_p (id, dos, line, payer, units, ndc, dx, note, pa, tx) VALUES (9003, '2025-03-01', 'J7599-KX', 'dumpplan', 4, '00069015001', '{Z94.0}', 'voclosporin 7.9 mg capsule, 3 caps twice daily', 'PA-1', '2020-01-01')")" \
 	"00000" "restored: a clean row is accepted into the attached partition"
