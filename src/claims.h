@@ -21,6 +21,7 @@
 
 #include "utils/date.h"
 
+#include "policy_cache.h"
 #include "rules.h"
 
 #define CL_NDC_NONE		(-1)	/* no NDC, or a blank one */
@@ -75,11 +76,13 @@ extern bool claims_units_micro(Numeric n, int64 *out);
 extern void rules_claims_run(claim_state *st, rule_findings *out, bool msgs);
 
 /*
- * The severity a claim-level finding is reported at: today the catalogue's
- * (rules.def).  The one place where per-payer settings (j7599.rule_setting)
- * are to be applied: payer is the cache's payer index (-1 unknown), date the
- * service date of the lines concerned (DATEVAL_NOBEGIN when none).
+ * The severity a claim-level finding is reported at: the catalogue's
+ * (rules.def), then the warehouse's setting (j7599.rule_setting) for the
+ * payer (the cache's payer index, -1 unknown: only the settings for every
+ * payer) on the service date of the lines concerned (has_date false: only
+ * the settings in force at all times).  False when the rule is set off.
  */
-extern rule_severity rules_claim_severity(rule_id id, int payer, DateADT date);
+extern bool rules_claim_severity(const pc_cache *c, rule_id id, int payer, bool has_date,
+								 DateADT date, rule_severity *sev);
 
 #endif							/* J7599_CLAIMS_H */

@@ -173,10 +173,12 @@ static char *
 cadd(cl_run *r, rule_id id, const cl_item *it, const char *source)
 {
 	rule_findings *out = r->out;
-	rule_severity sev = rules_claim_severity(id, it->payer,
-											 (it->l->flags & CL_DATE) ? it->l->date : DATEVAL_NOBEGIN);
+	rule_severity sev;
 	rule_finding *f;
 
+	/* the catalogue's severity, then a warehouse's setting (rule_setting) */
+	if (!rules_claim_severity(r->c, id, it->payer, (it->l->flags & CL_DATE) != 0, it->l->date, &sev))
+		return NULL;			/* set off for this payer and date */
 	out->n_by_severity[sev]++;
 	if (out->count >= RULES_MAX_FINDINGS)
 	{
@@ -192,17 +194,22 @@ cadd(cl_run *r, rule_id id, const cl_item *it, const char *source)
 	return r->msgs ? f->message : NULL;
 }
 
-rule_severity
-rules_claim_severity(rule_id id, int payer, DateADT date)
+bool
+rules_claim_severity(const pc_cache *c, rule_id id, int payer, bool has_date, DateADT date,
+					 rule_severity *sev)
 {
 	const char *s = rules_catalogue[id].severity;
-	rule_severity sev;
+	const int8 *set = pc_settings(c, payer, has_date, date);
 
-	(void) payer;
-	(void) date;
-	if (!rules_severity_parse(s, strlen(s), &sev))
-		sev = RULE_SEV_ERROR;	/* "policy": the claim rules have none */
-	return sev;
+	if (!rules_severity_parse(s, strlen(s), sev))
+		*sev = RULE_SEV_ERROR;	/* "policy": the claim rules have none */
+	if (set != NULL && set[id] != PC_SETTING_NONE)
+	{
+		if (set[id] == PC_SETTING_OFF)
+			return false;
+		*sev = (rule_severity) set[id];
+	}
+	return true;
 }
 
 static void

@@ -9,7 +9,7 @@
 -- Runs in one transaction and rolls back.
 BEGIN;
 SET LOCAL search_path = public, j7599;
-SELECT plan(88);
+SELECT plan(92);
 
 CREATE FUNCTION pg_temp.attempt(sql text) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
@@ -303,6 +303,23 @@ SELECT is(pg_temp.attempt($$DELETE FROM penf_a WHERE claim_id = 1$$) ->> 'state'
           '23514', 'deleting the drug line from its partition leaves the fee in the other alone: 23514');
 SELECT is(pg_temp.attempt($$UPDATE penf SET dos = '2024-03-07' WHERE claim_id = 1 AND line = 'J7507'::j7599.hcpcs_line$$) ->> 'state',
           '00000', 'moving a line to the other partition (through the partitioned table): passes');
+
+-- ------------------------------------------------ rule settings apply to the claim rules
+
+INSERT INTO cl_lines (claim, line, dos, units, payer) VALUES
+    ('set-aetna', 'Q0511', '2024-03-01', 1, 'aetna'), ('set-medicare', 'Q0511', '2024-03-01', 1, 'medicare');
+INSERT INTO j7599.rule_setting (payer_id, rule, severity, note)
+VALUES ('buca', 'SUPPLY_FEE_WITHOUT_DRUG', 'off', 'claims test');
+SELECT is(pg_temp.rules_of('set-aetna'), '{}', 'a claim rule set off for buca is silent for an Aetna claim');
+SELECT is(pg_temp.rules_of('set-medicare'), '{SUPPLY_FEE_WITHOUT_DRUG}', 'and still fires for a Medicare claim');
+INSERT INTO j7599.rule_setting (payer_id, rule, severity, valid, note)
+VALUES (NULL, 'SUPPLY_FEE_WITHOUT_DRUG', 'warning', '[2024-01-01,2025-01-01)', 'claims test');
+SELECT is((SELECT severity FROM pg_temp.findings_of('set-medicare') WHERE rule = 'SUPPLY_FEE_WITHOUT_DRUG'), 'warning',
+          'a dated setting for every payer turns it into a warning inside its range');
+UPDATE cl_lines SET dos = '2025-03-01' WHERE claim = 'set-medicare';
+SELECT is((SELECT severity FROM pg_temp.findings_of('set-medicare') WHERE rule = 'SUPPLY_FEE_WITHOUT_DRUG'), 'error',
+          'and leaves it an error outside its range');
+DELETE FROM j7599.rule_setting WHERE note = 'claims test';
 
 SELECT * FROM finish();
 ROLLBACK;
