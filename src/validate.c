@@ -329,6 +329,23 @@ finding_set_common(FunctionCallInfo fcinfo, int how)
 			len = Max(len, bit / 8 + 1);
 		}
 	}
+	if (len == 0)
+	{
+		/*
+		 * Most lines are clean: the empty set is one read-only value, not
+		 * an allocation per row (the executor copies what it keeps and never
+		 * frees a function's result by itself).
+		 */
+		static union
+		{
+			int32		align;
+			char		data[2 * VARHDRSZ];	/* room for the header as the macros read it */
+		}			empty;
+
+		if (VARSIZE(empty.data) != VARHDRSZ)
+			SET_VARSIZE(empty.data, VARHDRSZ);
+		PG_RETURN_BYTEA_P((bytea *) empty.data);
+	}
 	result = (bytea *) palloc(VARHDRSZ + len);
 	SET_VARSIZE(result, VARHDRSZ + len);
 	memcpy(VARDATA(result), bits, len);
