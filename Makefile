@@ -12,7 +12,7 @@ OBJS        = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 # The install script of the current version is assembled from ordered parts,
 # one job per file.  Released install scripts are kept as they shipped
 # (sql/j7599--1.0.sql); each upgrade script is assembled from its own parts
-# (sql/upgrade/A--B/NN_*.sql), so every change to sql/install/ ships with the
+# (sql/upgrade/j7599--A--B/NN_*.sql), so every change to sql/install/ ships with the
 # matching part of the upgrade.
 #
 # The SQL that lists the claim inputs and the policy fields (tables,
@@ -32,7 +32,7 @@ GEN_PARTS   = $(addprefix build/sql/install/,$(shell perl $(GEN_DECLARED) --part
 GEN_UPGRADE = build/sql/upgrade/to-$(EXTVERSION).sql
 HAND_PARTS  = $(wildcard sql/install/*.sql)
 INSTALL_PARTS = $(foreach n,$(sort $(notdir $(HAND_PARTS) $(GEN_PARTS))),$(filter %/$(n),$(HAND_PARTS) $(GEN_PARTS)))
-UPGRADES    = $(notdir $(wildcard sql/upgrade/*--*))
+UPGRADES    = $(patsubst j7599--%,%,$(notdir $(wildcard sql/upgrade/j7599--*--*)))
 DATA_built  = sql/j7599--$(EXTVERSION).sql $(patsubst %,sql/j7599--%.sql,$(UPGRADES))
 DATA        = $(filter-out $(DATA_built),$(wildcard sql/j7599--*.sql))
 
@@ -66,18 +66,18 @@ $(GEN_UPGRADE): $(GEN_DECLARED) $(DECLARATIONS) j7599.control
 	@mkdir -p $(dir $@)
 	perl $(GEN_DECLARED) --upgrade $(EXTVERSION) > $@.tmp && mv $@.tmp $@
 
-# sql/j7599--A--B.sql from sql/upgrade/A--B/*.sql, then, when B is the
+# sql/j7599--A--B.sql from sql/upgrade/j7599--A--B/*.sql, then, when B is the
 # current version, the generated functions
 upgrade_gen = $(if $(filter %--$(EXTVERSION),$(1)),$(GEN_UPGRADE))
 # An upgrade part is either SQL (NN_name.sql) or a list of install parts that
 # the upgrade creates exactly as a fresh install does (NN_name.parts: one path
 # a line, # comments), so that new objects are written once.
-upgrade_inputs = $(sort $(wildcard sql/upgrade/$(1)/*.sql sql/upgrade/$(1)/*.parts))
-upgrade_listed = $(foreach p,$(wildcard sql/upgrade/$(1)/*.parts),$(shell sed -e 's/#.*//' $(p)))
+upgrade_inputs = $(sort $(wildcard sql/upgrade/j7599--$(1)/*.sql sql/upgrade/j7599--$(1)/*.parts))
+upgrade_listed = $(foreach p,$(wildcard sql/upgrade/j7599--$(1)/*.parts),$(shell sed -e 's/#.*//' $(p)))
 define upgrade_script
 sql/j7599--$(1).sql: $(call upgrade_inputs,$(1)) $(call upgrade_listed,$(1)) $(call upgrade_gen,$(1)) j7599.control
 	@mkdir -p $$(dir $$@)
-	{ printf '%s\n' '/* j7599--$(1).sql: assembled from sql/upgrade/$(1)/ by make; edit the parts */'; \
+	{ printf '%s\n' '/* j7599--$(1).sql: assembled from sql/upgrade/j7599--$(1)/ by make; edit the parts */'; \
 	  printf '%s\n' '\echo Use "ALTER EXTENSION j7599 UPDATE" to load this file. \quit'; \
 	  for f in $(call upgrade_inputs,$(1)) $(call upgrade_gen,$(1)); do \
 	    case "$$$$f" in \

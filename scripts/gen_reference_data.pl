@@ -14,7 +14,7 @@
 #   cms-asp-ndc-hcpcs-2025q4.csv hcpcs,ndc2,drug_name,hcpcs_dosage
 #
 # It also writes the generated section of the 1.0 -> 1.1 upgrade part
-# (sql/upgrade/1.0--1.1/80_code_sets.sql, between the GENERATED markers): the
+# (sql/upgrade/j7599--1.0--1.1/80_code_sets.sql, between the GENERATED markers): the
 # same rows, into temporary tables the upgrade compares the shipped rows with.
 # Everything else shipped by 21_reference_data.sql (NOC flags, modifier
 # categories, CPT and post-2020 modifiers, modifier conflicts, drug names) is
@@ -31,7 +31,7 @@ use File::Basename qw(dirname);
 my $root = abs_path(dirname(abs_path(__FILE__)) . '/..');
 my $refdir = "$root/data/reference";
 my $outfile = "$root/sql/install/21_reference_data.sql";
-my $upgfile = "$root/sql/upgrade/1.0--1.1/80_code_sets.sql";
+my $upgfile = "$root/sql/upgrade/j7599--1.0--1.1/80_code_sets.sql";
 my $mode = $ARGV[0] // '';
 die "usage: $0 [--check|--stdout]\n" if $mode ne '' && $mode ne '--check' && $mode ne '--stdout';
 

@@ -1,7 +1,7 @@
 /*
  * Who may write a registration (the table's owner), and registrations that go
  * with their tables: new in 1.1, so the upgrade creates this part as is
- * (sql/upgrade/1.0--1.1/40_registration.parts).
+ * (sql/upgrade/j7599--1.0--1.1/40_registration.parts).
  */
 
 /*
