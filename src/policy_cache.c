@@ -224,6 +224,7 @@ pc_field_name(pc_field f)
 static void build_segments(pc_cache *c);
 static Oid	j7599_namespace(void);
 static int	cmp_int64(const void *a, const void *b);
+static int	stretches(int64 *cuts, int ncuts, int64 *lo, int64 *at);
 
 static pc_cache *current = NULL;
 static MemoryContext loading_cxt = NULL;
@@ -1529,12 +1530,16 @@ build_settings(pc_cache *c)
 {
 	MemoryContext old;
 	int64	   *cuts;
+	int64	   *los;
+	int64	   *ats;
 	int			p;
 
 	if (c->nsettings == 0)
 		return;
 	old = MemoryContextSwitchTo(c->cxt);
 	cuts = palloc(sizeof(int64) * (2 * c->nsettings + 1));
+	los = palloc(sizeof(int64) * (2 * c->nsettings + 1));
+	ats = palloc(sizeof(int64) * (2 * c->nsettings + 1));
 	c->setting_sets = palloc0(sizeof(pc_setting_set) * (c->npayers + 1));
 	for (p = 0; p <= c->npayers; p++)
 	{
@@ -1553,24 +1558,12 @@ build_settings(pc_cache *c)
 			if (c->settings[i].valid.hi != PG_INT64_MAX)
 				cuts[ncuts++] = c->settings[i].valid.hi;
 		}
-		qsort(cuts, ncuts, sizeof(int64), cmp_int64);
-		set->segs = palloc(sizeof(pc_setting_seg) * ncuts);
-		set->nsegs = 0;
-		for (i = 0; i < ncuts; i++)
+		set->nsegs = stretches(cuts, ncuts, los, ats);
+		set->segs = palloc(sizeof(pc_setting_seg) * set->nsegs);
+		for (i = 0; i < set->nsegs; i++)
 		{
-			int64		at;
-
-			if (i > 0 && cuts[i] == cuts[i - 1])
-				continue;
-			if (cuts[i] != PG_INT64_MIN)
-				at = cuts[i];
-			else if (ncuts > 1 && cuts[1] != PG_INT64_MIN)
-				at = cuts[1] - 1;
-			else
-				at = 0;
-			set->segs[set->nsegs].lo = cuts[i];
-			set->segs[set->nsegs].sev = settings_on(c, chain, nchain, false, at);
-			set->nsegs++;
+			set->segs[i].lo = los[i];
+			set->segs[i].sev = settings_on(c, chain, nchain, false, ats[i]);
 		}
 	}
 	MemoryContextSwitchTo(old);
@@ -2224,6 +2217,35 @@ cmp_int64(const void *a, const void *b)
 }
 
 /*
+ * Sorts the cut points of a timeline (the first is PG_INT64_MIN) and turns
+ * them into stretches: lo[k] the first date of stretch k, at[k] a date inside
+ * it (its first, or the one before the next cut), over which the answer cannot
+ * change.  Writes over cuts; returns how many stretches there are.
+ */
+static int
+stretches(int64 *cuts, int ncuts, int64 *lo, int64 *at)
+{
+	int			n = 0;
+	int			i;
+
+	qsort(cuts, ncuts, sizeof(int64), cmp_int64);
+	for (i = 0; i < ncuts; i++)
+	{
+		if (i > 0 && cuts[i] == cuts[i - 1])
+			continue;
+		lo[n] = cuts[i];
+		if (cuts[i] != PG_INT64_MIN)
+			at[n] = cuts[i];
+		else if (ncuts > 1 && cuts[1] != PG_INT64_MIN)
+			at[n] = cuts[1] - 1;
+		else
+			at[n] = 0;
+		n++;
+	}
+	return n;
+}
+
+/*
  * For every payer and every code that a policy of its chain governs: the
  * dates where some row of the chain starts or ends cut time into stretches
  * over which the cascade cannot change; resolve each stretch once.
@@ -2234,6 +2256,8 @@ build_segments(pc_cache *c)
 	MemoryContext old = MemoryContextSwitchTo(c->cxt);
 	uint32	   *codes = palloc(sizeof(uint32) * Max(c->npolicies, 1));
 	int64	   *cuts = palloc(sizeof(int64) * (2 * Max(c->npolicies, 1) + 1));
+	int64	   *los = palloc(sizeof(int64) * (2 * Max(c->npolicies, 1) + 1));
+	int64	   *ats = palloc(sizeof(int64) * (2 * Max(c->npolicies, 1) + 1));
 	int			pi;
 
 	for (pi = 0; pi < c->npayers; pi++)
@@ -2287,25 +2311,12 @@ build_segments(pc_cache *c)
 				if (row->valid.hi != PG_INT64_MAX)
 					cuts[ncuts++] = row->valid.hi;
 			}
-			qsort(cuts, ncuts, sizeof(int64), cmp_int64);
-			pc->segs = palloc(sizeof(pc_segment) * ncuts);
-			pc->nsegs = 0;
-			for (i = 0; i < ncuts; i++)
+			pc->nsegs = stretches(cuts, ncuts, los, ats);
+			pc->segs = palloc(sizeof(pc_segment) * pc->nsegs);
+			for (i = 0; i < pc->nsegs; i++)
 			{
-				int64		at;
-
-				if (i > 0 && cuts[i] == cuts[i - 1])
-					continue;
-				/* a date inside the stretch: its first, or the one before the next cut */
-				if (cuts[i] != PG_INT64_MIN)
-					at = cuts[i];
-				else if (ncuts > 1 && cuts[1] != PG_INT64_MIN)
-					at = cuts[1] - 1;
-				else
-					at = 0;
-				pc->segs[pc->nsegs].lo = cuts[i];
-				resolve_on(c, p, pc->code, at, &pc->segs[pc->nsegs].res);
-				pc->nsegs++;
+				pc->segs[i].lo = los[i];
+				resolve_on(c, p, pc->code, ats[i], &pc->segs[i].res);
 			}
 		}
 	}

@@ -15,45 +15,6 @@
  * search_path.
  */
 
-CREATE FUNCTION j7599.payer_resolve(payer text) RETURNS text
-LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    k text;
-    found_id text;
-BEGIN
-    -- 1. the payer id itself
-    SELECT p.payer_id INTO found_id FROM j7599.payer AS p WHERE p.payer_id = payer_resolve.payer;
-    IF found_id IS NOT NULL THEN
-        RETURN found_id;
-    END IF;
-    k := j7599.payer_key(payer_resolve.payer);
-    SELECT coalesce(
-        -- 2. a payer id with the same key ("BCBS", "Uhc"), unless two ids share it;
-        --    ids are lower-case letters, digits and _, so an id's key is the id without _
-        (SELECT min(p.payer_id) FROM j7599.payer AS p WHERE replace(p.payer_id, '_', '') = k HAVING count(*) = 1),
-        -- 3. an exact alias with the same key (the key is unique among them)
-        (SELECT a.payer_id FROM j7599.payer_alias AS a WHERE a.match = 'exact' AND j7599.payer_key(a.alias) = k))
-      INTO found_id;
-    IF found_id IS NOT NULL THEN
-        RETURN found_id;
-    END IF;
-    -- 4. the prefix (on the key) or pattern (on the text as written,
-    --    case-insensitive) that matches with the lowest priority, then by alias
-    --    (as the C cache orders them: src/policy_cache.c)
-    SELECT a.payer_id INTO found_id
-      FROM j7599.payer_alias AS a
-     WHERE CASE a.match
-               WHEN 'prefix' THEN k <> '' AND starts_with(k, j7599.payer_key(a.alias))
-               WHEN 'pattern' THEN payer_resolve.payer ~* a.alias
-               ELSE false END
-     ORDER BY a.priority NULLS LAST, a.alias COLLATE "C"
-     LIMIT 1;
-    RETURN found_id;
-END
-$$;
-
 CREATE FUNCTION j7599.payer_chain_ids(payer_id text) RETURNS text[]
 LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp

@@ -84,32 +84,6 @@ BEGIN
 END
 $$;
 
--- BEFORE INSERT on payer_alias: the key of an exact or prefix alias is its
--- match and the matching key of its text, so "Blue-Cross" replaces the
--- shipped "Blue Cross"; a pattern's key is its match and its text.
-CREATE FUNCTION j7599.payer_alias_inserted() RETURNS trigger
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    n bigint;
-BEGIN
-    NEW.shipped := false;
-    UPDATE j7599.payer_alias AS t
-       SET alias = NEW.alias, payer_id = NEW.payer_id, source = NEW.source, shipped = false,
-           match = NEW.match, priority = NEW.priority
-     WHERE t.match = NEW.match
-       AND CASE WHEN NEW.match = 'pattern' THEN t.alias = NEW.alias
-                ELSE j7599.payer_key(t.alias) = j7599.payer_key(NEW.alias) END
-       AND t.shipped;
-    GET DIAGNOSTICS n = ROW_COUNT;
-    IF n > 0 THEN
-        RETURN NULL;
-    END IF;
-    RETURN NEW;
-END
-$$;
-
 -- BEFORE INSERT on ndc_code: the key holds an ndc, whose = is the
 -- extension's operator (reference_row_inserted compares with the bare =).
 CREATE FUNCTION j7599.crosswalk_row_inserted() RETURNS trigger
@@ -298,8 +272,6 @@ COMMENT ON COLUMN j7599.policy.field_confidence IS 'per-field confidence where i
 COMMENT ON COLUMN j7599.policy.note IS 'caveats: what the sources leave open';
 COMMENT ON COLUMN j7599.policy.shipped IS 'true: loaded by CREATE EXTENSION and unchanged since (not dumped); false: added or changed by a user (dumped)';
 
-COMMENT ON FUNCTION j7599.payer_resolve(text) IS
-'The payer id for a payer id or alias: exact id, else an id with the same payer_key, else an exact alias with the same payer_key, else the prefix or pattern alias that matches with the lowest priority (then by alias); NULL when unknown';
 COMMENT ON FUNCTION j7599.payer_chain(text) IS
 'The payers whose policies are consulted for a payer, nearest first: the payer, its parents, and ''default'' last (cycles and chains deeper than 32 are cut)';
 COMMENT ON FUNCTION j7599.payer_chain_ids(text) IS
@@ -349,5 +321,3 @@ COMMENT ON FUNCTION j7599._mass_close_check(text, text, bigint, bigint, date, bo
 COMMENT ON FUNCTION j7599.reference_row_updated() IS 'Trigger: an UPDATE that changes a shipped reference row makes it a user row (shipped = false)';
 COMMENT ON FUNCTION j7599.reference_row_inserted() IS
 'Trigger: an inserted reference row is a user row; one with the key (trigger arguments) of a still-shipped row replaces that row';
-COMMENT ON FUNCTION j7599.payer_alias_inserted() IS
-'Trigger: an inserted alias is a user row; one with the match and payer_key (a pattern: the match and text) of a still-shipped alias replaces that alias';
