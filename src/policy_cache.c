@@ -109,6 +109,16 @@ typedef struct pc_snapshot_id
 	TransactionId *subxip;
 } pc_snapshot_id;
 
+/* one remembered answer of pc_ndc_lookup */
+#define PC_NDC_MEMO_BITS 8
+#define PC_NDC_MEMO_SLOTS (1 << PC_NDC_MEMO_BITS)
+typedef struct pc_ndc_memo
+{
+	int64		ndc;			/* -1: empty */
+	int32		first;			/* index of its first row in ndc[] */
+	int32		n;				/* its rows; 0: not in the crosswalk */
+} pc_ndc_memo;
+
 struct pc_cache
 {
 	MemoryContext cxt;
@@ -158,6 +168,7 @@ struct pc_cache
 	pc_unit_limit *unit_limits;	/* sorted by code */
 	int			nndc;
 	pc_ndc_code *ndc;			/* sorted by ndc, code */
+	struct pc_ndc_memo *ndc_memo;	/* PC_NDC_MEMO_SLOTS answers of pc_ndc_lookup */
 
 	/* rule settings: raw rows, then per payer (and index npayers: no payer) */
 	int			nsettings;
@@ -1391,6 +1402,9 @@ load_ndc_codes(pc_cache *c, Snapshot snap)
 	}
 	c->nndc = n;
 	qsort(c->ndc, n, sizeof(pc_ndc_code), cmp_ndc_code);
+	c->ndc_memo = palloc(sizeof(pc_ndc_memo) * PC_NDC_MEMO_SLOTS);
+	for (i = 0; i < PC_NDC_MEMO_SLOTS; i++)
+		c->ndc_memo[i].ndc = -1;	/* no NDC is negative: every slot empty */
 	MemoryContextSwitchTo(old);
 }
 
@@ -1400,7 +1414,22 @@ pc_ndc_lookup(const pc_cache *c, int64 ndc, int *n)
 	int			lo = 0,
 				hi = c->nndc,
 				first;
+	pc_ndc_memo *m = NULL;
 
+	/*
+	 * A claims table bills few distinct NDCs, and the crosswalk is too big
+	 * for the CPU's caches: the answers for recent NDCs are kept, one per
+	 * slot of a direct-mapped table (a Fibonacci hash of the value).
+	 */
+	if (c->ndc_memo != NULL)
+	{
+		m = &c->ndc_memo[((uint64) ndc * UINT64CONST(0x9E3779B97F4A7C15)) >> (64 - PC_NDC_MEMO_BITS)];
+		if (m->ndc == ndc)
+		{
+			*n = m->n;
+			return m->n > 0 ? &c->ndc[m->first] : NULL;
+		}
+	}
 	while (lo < hi)
 	{
 		int			mid = lo + (hi - lo) / 2;
@@ -1414,6 +1443,12 @@ pc_ndc_lookup(const pc_cache *c, int64 ndc, int *n)
 	while (lo < c->nndc && c->ndc[lo].ndc == ndc)
 		lo++;
 	*n = lo - first;
+	if (m != NULL)
+	{
+		m->ndc = ndc;
+		m->first = first;
+		m->n = *n;
+	}
 	return *n > 0 ? &c->ndc[first] : NULL;
 }
 

@@ -14,6 +14,8 @@
 #            under valgrind --tool=callgrind, on at most CALLGRIND_ROWS lines
 #            (default 20000: valgrind is some 50x slower), and prints
 #            callgrind_annotate's top functions by instructions.
+#            CALLGRIND_KEEP=FILE keeps the callgrind output there, for
+#            callgrind_annotate or a comparison with another build.
 # Installs linux-perf or valgrind with apt-get when missing.
 set -eu
 . "$(dirname "$0")/../../scripts/lib.sh"
@@ -117,6 +119,7 @@ SQL
 	runuser -u postgres -- valgrind --tool=callgrind --callgrind-out-file="$out" \
 		"$PGBIN/postgres" --single -D "$J7599_TMP/data" -j $DB <"$input" >"$J7599_TMP/single.log" 2>&1 ||
 		{ tail -20 "$J7599_TMP/single.log"; return 1; }
+	[ -z "${CALLGRIND_KEEP:-}" ] || cp "$out" "$CALLGRIND_KEEP"
 	j7599_log "callgrind: top $TOP functions by instructions (self), both statements"
 	callgrind_annotate --threshold=99 "$out" 2>/dev/null | sed -n '/^ *Ir/,$p' | head -n $((TOP + 3))
 	j7599_log "callgrind: top $TOP functions inclusive"
