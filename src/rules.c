@@ -189,6 +189,38 @@ rules_payer(rctx *r)
 	return r->payer;
 }
 
+/* ------------------------------------------------------------- findings */
+
+char *
+rules_add(rctx *r, rule_id id, rule_severity sev, const char *source)
+{
+	rule_findings *out = r->out;
+	rule_finding *f;
+
+	/* a warehouse's setting (rule_setting) has the last word */
+	if (r->settings != NULL && r->settings[id] != PC_SETTING_NONE)
+	{
+		if (r->settings[id] == PC_SETTING_OFF)
+			return NULL;
+		sev = (rule_severity) r->settings[id];
+	}
+	out->n_by_severity[sev]++;
+	if (sev == RULE_SEV_ERROR && r->stop_at_error)
+		r->stop = true;
+	if (out->count >= RULES_MAX_FINDINGS)
+	{
+		out->dropped++;
+		return NULL;
+	}
+	f = &out->items[out->count++];
+	f->rule = id;
+	f->severity = sev;
+	f->field = rules_catalogue[id].field;
+	f->source = source ? source : "j7599";
+	f->message[0] = '\0';
+	return r->msgs ? f->message : NULL;
+}
+
 /* ------------------------------------------------------------------ run */
 
 void

@@ -106,44 +106,19 @@ typedef struct rctx
 
 /*
  * Records a finding; returns where to write its message, or NULL when the
- * message is not wanted or the finding did not fit.
+ * message is not wanted or the finding did not fit (rules.c).  Cold: a
+ * finding is the exception, and the compiler keeps every path that leads to
+ * one out of the way of the lines that pass.
  */
-static inline char *
-add(rctx *r, rule_id id, rule_severity sev, const char *source)
-{
-	rule_findings *out = r->out;
-	rule_finding *f;
-
-	/* a warehouse's setting (rule_setting) has the last word */
-	if (r->settings != NULL && r->settings[id] != PC_SETTING_NONE)
-	{
-		if (r->settings[id] == PC_SETTING_OFF)
-			return NULL;
-		sev = (rule_severity) r->settings[id];
-	}
-	out->n_by_severity[sev]++;
-	if (sev == RULE_SEV_ERROR && r->stop_at_error)
-		r->stop = true;
-	if (out->count >= RULES_MAX_FINDINGS)
-	{
-		out->dropped++;
-		return NULL;
-	}
-	f = &out->items[out->count++];
-	f->rule = id;
-	f->severity = sev;
-	f->field = rules_catalogue[id].field;
-	f->source = source ? source : "j7599";
-	f->message[0] = '\0';
-	return r->msgs ? f->message : NULL;
-}
+extern char *rules_add(rctx *r, rule_id id, rule_severity sev, const char *source) pg_attribute_cold;
+#define add(r, id, sev, source) rules_add((r), (id), (sev), (source))
 
 /*
  * Formats a message into a finding (rules.c).  A message cut at
  * RULES_MESSAGE_MAX is cut back to the last whole character, so it stays
  * valid in the database encoding.
  */
-extern void msgf(char *buf, const char *fmt,...) pg_attribute_printf(2, 3);
+extern void msgf(char *buf, const char *fmt,...) pg_attribute_printf(2, 3) pg_attribute_cold;
 
 /* what a message of a finding resting on an assumed policy value ends with */
 #define ASSUMED_NOTE " (assumed requirement: no published source)"
@@ -165,7 +140,7 @@ add_policy(rctx *r, rule_id id, rule_severity sev, const pc_resolved *pol,
 }
 
 /* appends ASSUMED_NOTE to a message when assumed (as much as fits) */
-extern void rules_note_assumed(char *m, bool assumed);
+extern void rules_note_assumed(char *m, bool assumed) pg_attribute_cold;
 
 #define MSG msgf
 
@@ -214,11 +189,11 @@ units_numeric(const rule_input *in)
 extern bool rules_units_positive(Numeric n);
 extern int	rules_numeric_compare(Numeric a, Numeric b);
 /* the units as text, for a message (allocates: messages only) */
-extern void rules_format_units(const rule_input *in, char *buf, size_t size);
+extern void rules_format_units(const rule_input *in, char *buf, size_t size) pg_attribute_cold;
 /* a date as PostgreSQL prints it in ISO style */
-extern void rules_format_date(char *buf, size_t size, int64 d);
+extern void rules_format_date(char *buf, size_t size, int64 d) pg_attribute_cold;
 /* "from 2023-10-01", "until 2019-12-31", "from ... to ...", "at all times" */
-extern void rules_format_range(char *buf, size_t size, const pc_range *r);
+extern void rules_format_range(char *buf, size_t size, const pc_range *r) pg_attribute_cold;
 
 /* every non-NULL diagnosis of every source, read in place */
 typedef struct dx_iter
@@ -317,7 +292,7 @@ extern void rules_dx_syntax(rctx *r);
 /* rules_policy.c: every rule of a NOC line, in report order */
 extern void rules_noc(rctx *r, int pos);
 /* who a policy rule speaks for: "the Medicare policy" */
-extern const char *rules_payer_name(rctx *r, int payer);
+extern const char *rules_payer_name(rctx *r, int payer) pg_attribute_cold;
 
 /* rules_narrative.c */
 extern void rules_scan_narrative(rctx *r);

@@ -137,9 +137,12 @@ util_trim_range(const char *s, size_t *begin, size_t *end)
 #if defined(__GNUC__) || defined(__clang__)
 #define UTIL_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #define UTIL_ALWAYS_INLINE __attribute__((always_inline))
+/* a function called only on the way to a finding or an error: kept out of the hot code */
+#define UTIL_COLD __attribute__((cold))
 #else
 #define UTIL_PRINTF(f, a)
 #define UTIL_ALWAYS_INLINE
+#define UTIL_COLD
 #endif
 
 /*
@@ -147,7 +150,7 @@ util_trim_range(const char *s, size_t *begin, size_t *end)
  * reason is not NULL; always returns false, so a parser can
  * "return util_fail(...)".
  */
-extern bool util_fail(char *reason, size_t size, const char *fmt,...) UTIL_PRINTF(3, 4);
+extern bool util_fail(char *reason, size_t size, const char *fmt,...) UTIL_PRINTF(3, 4) UTIL_COLD;
 
 /* a reason's quote of an input fragment: 2 quotes, 24 characters, "...", NUL */
 #define UTIL_QUOTE_MAX_CHARS 24
@@ -159,7 +162,7 @@ extern bool util_fail(char *reason, size_t size, const char *fmt,...) UTIL_PRINT
  * ASCII, valid in any server encoding), cut after UTIL_QUOTE_MAX_CHARS
  * characters of output with "..." appended.
  */
-extern void util_quote_reason(char dst[UTIL_QUOTE_BUF], const char *s, size_t len);
+extern void util_quote_reason(char dst[UTIL_QUOTE_BUF], const char *s, size_t len) UTIL_COLD;
 
 /*
  * Quotes a user value for a message: the first keep bytes of s (the caller
@@ -168,7 +171,7 @@ extern void util_quote_reason(char dst[UTIL_QUOTE_BUF], const char *s, size_t le
  * with the NUL.
  */
 extern void util_quote_value(char *dst, size_t dstsize, const char *s,
-							 size_t len, size_t keep);
+							 size_t len, size_t keep) UTIL_COLD;
 
 /* --------------------------------------------------------- binary search */
 

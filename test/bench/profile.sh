@@ -14,7 +14,8 @@
 #            under valgrind --tool=callgrind, on at most CALLGRIND_ROWS lines
 #            (default 20000: valgrind is some 50x slower), and prints
 #            callgrind_annotate's top functions by instructions.
-#            CALLGRIND_KEEP=FILE keeps the callgrind output there, for
+#            CALLGRIND_OPTS adds valgrind options (--cache-sim=yes: cache
+#            misses by function).  CALLGRIND_KEEP=FILE keeps the callgrind output there, for
 #            callgrind_annotate or a comparison with another build.
 # Installs linux-perf or valgrind with apt-get when missing.
 set -eu
@@ -116,7 +117,7 @@ $Q_VALIDATE;
 SQL
 	chown postgres: "$input"
 	j7599_log "callgrind: is_valid and validate over $ROWS lines in a single-user backend (slow)"
-	runuser -u postgres -- valgrind --tool=callgrind --callgrind-out-file="$out" \
+	runuser -u postgres -- valgrind --tool=callgrind ${CALLGRIND_OPTS:-} --callgrind-out-file="$out" \
 		"$PGBIN/postgres" --single -D "$J7599_TMP/data" -j $DB <"$input" >"$J7599_TMP/single.log" 2>&1 ||
 		{ tail -20 "$J7599_TMP/single.log"; return 1; }
 	[ -z "${CALLGRIND_KEEP:-}" ] || cp "$out" "$CALLGRIND_KEEP"
