@@ -25,6 +25,27 @@ digits_value(const char *p, size_t n)
 	return v;
 }
 
+/* the same, up to 18 digits */
+static int64_t
+digits_value64(const char *p, size_t n)
+{
+	int64_t		v = 0;
+
+	for (size_t i = 0; i < n; i++)
+		v = v * 10 + (p[i] - '0');
+	return v;
+}
+
+/* p[0..n) are all digits */
+static bool
+all_digits(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!is_digit(p[i]))
+			return false;
+	return true;
+}
+
 /* how many digits p starts with (0 when none) */
 static size_t
 digit_run(const char *p, size_t len)
@@ -57,6 +78,27 @@ legacy_parse_date(const char *s, size_t len, int *y, int *m, int *d)
 	size_t		a,
 				b,
 				c;
+
+	/*
+	 * The shapes warehouses write, with two-digit months and days and no
+	 * blanks, read straight; anything else takes the general path below.
+	 */
+	if (len == 10 && s[4] == '-' && s[7] == '-' &&
+		all_digits(s, 4) && all_digits(s + 5, 2) && all_digits(s + 8, 2))
+	{
+		*y = digits_value(s, 4);
+		*m = digits_value(s + 5, 2);
+		*d = digits_value(s + 8, 2);
+		return valid_ymd(*y, *m, *d) ? LEGACY_OK : LEGACY_MALFORMED;
+	}
+	if (len == 10 && s[2] == '/' && s[5] == '/' &&
+		all_digits(s, 2) && all_digits(s + 3, 2) && all_digits(s + 6, 4))
+	{
+		*m = digits_value(s, 2);
+		*d = digits_value(s + 3, 2);
+		*y = digits_value(s + 6, 4);
+		return valid_ymd(*y, *m, *d) ? LEGACY_OK : LEGACY_MALFORMED;
+	}
 
 	util_trim_blanks(&s, &len, &off);
 	if (len == 0)
@@ -112,6 +154,15 @@ legacy_parse_number(const char *s, size_t len, bool whole_only,
 	bool		frac_zero = true;
 	int64_t		v = 0;
 
+	/* the usual: a few digits, nothing else (a leading zero takes the general path) */
+	if (len >= 1 && len <= 18 && s[0] != '0' && all_digits(s, len))
+	{
+		*start = 0;
+		*nlen = len;
+		*is_int = true;
+		*value = digits_value64(s, len);
+		return LEGACY_OK;
+	}
 	util_trim_blanks(&s, &len, &off);
 	*start = off;
 	*nlen = len;

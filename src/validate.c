@@ -79,8 +79,9 @@ PG_FUNCTION_INFO_V1(j7599_legacy_number);
 #define HOW_VALUE	0			/* the line is a hcpcs_line, the rest typed */
 #define HOW_TEXT	1			/* the line is text, the rest typed */
 #define HOW_COLUMNS 2			/* "any" arguments: each read as its type */
+#define HOW_COLUMNS_KEPT 3		/* the same, the kinds kept in fn_extra */
 
-static void fill_columns(FunctionCallInfo fcinfo, rule_input *in);
+static void fill_columns(FunctionCallInfo fcinfo, rule_input *in, bool keep_kinds);
 
 static void
 fill_input(FunctionCallInfo fcinfo, rule_input *in, int how)
@@ -91,9 +92,9 @@ fill_input(FunctionCallInfo fcinfo, rule_input *in, int how)
 	if (nargs > N_ARGS)
 		elog(ERROR, "j7599: validation function called with %d arguments, expected at most %d",
 			 nargs, N_ARGS);
-	if (how == HOW_COLUMNS)
+	if (how == HOW_COLUMNS || how == HOW_COLUMNS_KEPT)
 	{
-		fill_columns(fcinfo, in);
+		fill_columns(fcinfo, in, how == HOW_COLUMNS_KEPT);
 		return;
 	}
 	rules_input_init(in);
@@ -121,20 +122,22 @@ fill_input(FunctionCallInfo fcinfo, rule_input *in, int how)
  * claim input (argument i is the input RULE_FIELD_i), each read as its own
  * type, as the enforcing trigger reads a column: dates, units and days may
  * be text (legacy tables), and a text that cannot be read is a finding.
- * The types are the call's, looked at per call (a catalog lookup only for
- * domains and j7599's own types).
+ * The types are the call's: they are worked out once per call site and kept
+ * in fn_extra when keep_kinds (a plain function; a set-returning one leaves
+ * fn_extra to funcapi and works them out per call).
  */
+typedef struct col_kinds
+{
+	rule_col_kind k[N_ARGS];
+} col_kinds;
+
 static void
-fill_columns(FunctionCallInfo fcinfo, rule_input *in)
+column_kinds(FunctionCallInfo fcinfo, col_kinds *out)
 {
 	Oid			line_type = InvalidOid;
 	Oid			ndc_type = InvalidOid;
 	bool		have_types = false;
 
-	if (PG_NARGS() != N_ARGS)
-		elog(ERROR, "j7599: column reader called with %d arguments, expected %d",
-			 PG_NARGS(), N_ARGS);
-	rules_input_init(in);
 	for (int i = 0; i < N_ARGS; i++)
 	{
 		Oid			typid = get_fn_expr_argtype(fcinfo->flinfo, i);
@@ -154,6 +157,33 @@ fill_columns(FunctionCallInfo fcinfo, rule_input *in)
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
 					 errmsg("argument %s of type %s cannot be read",
 							rules_field_name((rule_field) i), format_type_be(typid))));
+		out->k[i] = k;
+	}
+}
+
+static void
+fill_columns(FunctionCallInfo fcinfo, rule_input *in, bool keep_kinds)
+{
+	col_kinds	local;
+	col_kinds  *kinds = keep_kinds ? (col_kinds *) fcinfo->flinfo->fn_extra : NULL;
+
+	if (PG_NARGS() != N_ARGS)
+		elog(ERROR, "j7599: column reader called with %d arguments, expected %d",
+			 PG_NARGS(), N_ARGS);
+	if (kinds == NULL)
+	{
+		kinds = keep_kinds
+			? MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(col_kinds))
+			: &local;
+		column_kinds(fcinfo, kinds);
+		if (keep_kinds)
+			fcinfo->flinfo->fn_extra = kinds;
+	}
+	rules_input_init(in);
+	for (int i = 0; i < N_ARGS; i++)
+	{
+		rule_col_kind k = kinds->k[i];
+
 		if (k == RULE_COL_UNKNOWN && !PG_ARGISNULL(i))
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
@@ -367,7 +397,7 @@ j7599_finding_set_text(PG_FUNCTION_ARGS)
 Datum
 j7599_finding_set_columns(PG_FUNCTION_ARGS)
 {
-	return finding_set_common(fcinfo, HOW_COLUMNS);
+	return finding_set_common(fcinfo, HOW_COLUMNS_KEPT);
 }
 
 Datum

@@ -4,6 +4,11 @@
 #
 #   test/bench/profile.sh [ROWS] [TOP]        (defaults 1000000 lines, top 30 functions)
 #   PROFILER=perf|callgrind                   (default: perf when it works here, else callgrind)
+#   STATEMENTS="is_valid validate line_ok"     (default: is_valid validate; line_ok is the CHECK
+#                                              form over a table with a j7599.hcpcs_line column;
+#                                              audit and audit_legacy: audit_summary of the lines
+#                                              registered as generated, and with dates, units and
+#                                              days as text, as test/bench/legacy.sh makes them)
 #
 # perf:      samples the backend that runs each statement (perf record -p,
 #            call graphs), then prints the functions with the most samples of
@@ -54,6 +59,35 @@ fi
 
 bench_setup $DB "$ROWS" 10
 j7599_psql -d $DB -c 'VACUUM ANALYZE claims_src'
+STATEMENTS=${STATEMENTS:-is_valid validate}
+case " $STATEMENTS " in
+*" line_ok "*)
+	# the lines a hcpcs_line column can hold, typed, as a CHECK constraint sees them
+	j7599_psql -d $DB -c "CREATE TABLE claims_typed AS
+		SELECT hcpcs::j7599.hcpcs_line AS line, units, ndc, pos, dx1, dx2 FROM claims_src
+		WHERE hcpcs ~ '^[A-Z][0-9]{4}(-[A-Z0-9]{2}){0,4}\$'" -c 'VACUUM ANALYZE claims_typed' ;;
+esac
+REGISTER_ARGS="line => 'hcpcs', payer => 'payer_name', service_date => 'dos', units => 'units',
+      ndc => 'ndc', pos => 'pos', dx => '{dx1,dx2}', narrative => 'line_note',
+      prior_auth => 'prior_auth', days_supply => 'days_supply', transplant_date => 'transplant_date'"
+case " $STATEMENTS " in
+*" audit "*) j7599_psql -d $DB -c "SELECT j7599.register('claims_src', $REGISTER_ARGS)" >/dev/null ;;
+esac
+case " $STATEMENTS " in
+*" audit_legacy "*)
+	j7599_psql -d $DB >/dev/null <<SQL
+CREATE TABLE claims_legacy AS
+SELECT claim_id, line_no, hcpcs, payer_name,
+       CASE claim_id % 3 WHEN 0 THEN to_char(dos, 'YYYY-MM-DD') WHEN 1 THEN to_char(dos, 'MM/DD/YYYY')
+                         ELSE to_char(dos, 'YYYYMMDD') END AS dos,
+       units::text AS units, ndc, pos, dx1, dx2, line_note, prior_auth,
+       days_supply::text AS days_supply, to_char(transplant_date, 'YYYY-MM-DD') AS transplant_date
+FROM claims_src;
+VACUUM ANALYZE claims_legacy;
+SELECT j7599.register('claims_legacy', $REGISTER_ARGS);
+SQL
+	;;
+esac
 chmod 755 "$J7599_TMP"
 
 ARGS='line => c.hcpcs, payer => c.payer_name, service_date => c.dos, units => c.units, ndc => c.ndc,
@@ -61,6 +95,18 @@ ARGS='line => c.hcpcs, payer => c.payer_name, service_date => c.dos, units => c.
       days_supply => c.days_supply, transplant_date => c.transplant_date'
 Q_IS_VALID="SELECT count(*) FILTER (WHERE j7599.is_valid($ARGS)) FROM claims_src AS c"
 Q_VALIDATE="SELECT count(*) FROM claims_src AS c, LATERAL j7599.validate($ARGS) AS f"
+Q_LINE_OK="SELECT count(*) FILTER (WHERE j7599.line_ok(line => c.line, units => c.units, ndc => c.ndc,
+      pos => c.pos, dx => ARRAY[c.dx1, c.dx2])) FROM claims_typed AS c"
+query_of() {
+	case $1 in
+	is_valid) echo "$Q_IS_VALID" ;;
+	validate) echo "$Q_VALIDATE" ;;
+	line_ok) echo "$Q_LINE_OK" ;;
+	audit) echo "SELECT count(*) FROM j7599.audit_summary('claims_src')" ;;
+	audit_legacy) echo "SELECT count(*) FROM j7599.audit_summary('claims_legacy')" ;;
+	*) echo "profile.sh: unknown statement $1" >&2; exit 2 ;;
+	esac
+}
 SETUP="SET max_parallel_workers_per_gather = 0; SET jit = off;"
 
 # perf_one NAME QUERY: sample one backend while it runs QUERY
@@ -107,29 +153,24 @@ callgrind_all() {
 	# single-user mode needs the data directory to itself
 	runuser -u postgres -- "$PGBIN/pg_ctl" -D "$J7599_TMP/data" -m fast -w stop >/dev/null
 	# -j: a command ends at a semicolon followed by an empty line
-	cat >"$input" <<SQL
-$SETUP
-
-$Q_IS_VALID;
-
-$Q_VALIDATE;
-
-SQL
+	{
+		printf '%s\n\n' "$SETUP"
+		for st in $STATEMENTS; do printf '%s;\n\n' "$(query_of "$st")"; done
+	} >"$input"
 	chown postgres: "$input"
-	j7599_log "callgrind: is_valid and validate over $ROWS lines in a single-user backend (slow)"
+	j7599_log "callgrind: $STATEMENTS over $ROWS lines in a single-user backend (slow)"
 	runuser -u postgres -- valgrind --tool=callgrind ${CALLGRIND_OPTS:-} --callgrind-out-file="$out" \
 		"$PGBIN/postgres" --single -D "$J7599_TMP/data" -j $DB <"$input" >"$J7599_TMP/single.log" 2>&1 ||
 		{ tail -20 "$J7599_TMP/single.log"; return 1; }
 	[ -z "${CALLGRIND_KEEP:-}" ] || cp "$out" "$CALLGRIND_KEEP"
-	j7599_log "callgrind: top $TOP functions by instructions (self), both statements"
+	j7599_log "callgrind: top $TOP functions by instructions (self), all statements"
 	callgrind_annotate --threshold=99 "$out" 2>/dev/null | sed -n '/^ *Ir/,$p' | head -n $((TOP + 3))
 	j7599_log "callgrind: top $TOP functions inclusive"
 	callgrind_annotate --inclusive=yes --threshold=99 "$out" 2>/dev/null | sed -n '/^ *Ir/,$p' | head -n $((TOP + 3))
 }
 
 if [ "$PROFILER" = perf ]; then
-	perf_one is_valid "$Q_IS_VALID"
-	perf_one validate "$Q_VALIDATE"
+	for st in $STATEMENTS; do perf_one "$st" "$(query_of "$st")"; done
 else
 	need_pkg valgrind valgrind
 	callgrind_all
