@@ -9,7 +9,7 @@
 --
 -- Runs in one transaction and rolls back: tables and roles never outlive it.
 BEGIN;
-SELECT plan(22);
+SELECT plan(25);
 
 CREATE FUNCTION pg_temp.attempt(sql text) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
@@ -104,6 +104,23 @@ SELECT is(pg_temp.first_line($$INSERT INTO so_lines VALUES ('SECRET-77', 1, 'J75
 SELECT ok(pg_temp.attempt($$INSERT INTO so_lines VALUES ('SECRET-77', 1, 'J7599', 'medicare', '2024-03-01', 0)$$)
           ->> 'detail' NOT LIKE '%SECRET-77%', '... and its value appears nowhere in the detail');
 RESET ROLE;
+
+-- enforce_claims: the claim keys of its refusal, cut
+CREATE TABLE so_claims (id serial PRIMARY KEY, claim_id text, line j7599.hcpcs_line, dos date, units numeric);
+CREATE INDEX ON so_claims (claim_id);
+SELECT j7599.register('so_claims', line => 'line', service_date => 'dos', units => 'units', claim_key => ARRAY['claim_id']);
+SELECT j7599.enforce_claims('so_claims');
+SELECT is(pg_temp.attempt($$INSERT INTO so_claims (claim_id, line, dos, units) VALUES ('W-1', 'J7507-JW', '2024-03-01', 2)$$)
+          ->> 'message', 'j7599: claim {"claim_id": "W-1"} refused (WASTE_WITHOUT_ADMINISTERED)',
+          'enforce_claims: a short claim key is named whole');
+SELECT ok(length(pg_temp.attempt(format($$INSERT INTO so_claims (claim_id, line, dos, units) VALUES (%L, 'J7507-JW', '2024-03-01', 2)$$,
+                                        repeat('w', 4000))) ->> 'message') < 140,
+          'enforce_claims: a 4000-character claim key is cut in the message');
+SELECT ok((SELECT bool_and(length(l) < 400 AND l LIKE '{"claim_id": "www%...: %')
+             FROM unnest(string_to_array(pg_temp.attempt(format(
+                 $$INSERT INTO so_claims (claim_id, line, dos, units) VALUES (%L, 'J7507-JW', '2024-03-01', 2)$$,
+                 repeat('w', 4000))) ->> 'detail', E'\n')) AS l),
+          '... and in every line of the detail, each still starting with the claim key');
 
 -- ------------------------------------------------ audits split over shards
 
