@@ -98,7 +98,7 @@ wait_for() {
 	return 1
 }
 
-echo "1..19"
+echo "1..22"
 
 start_node coord "$C_PORT" "wal_level = logical
 max_wal_senders = 4
@@ -203,6 +203,18 @@ load "$WARN_ROWS WHERE $ON_SHARD2"
 same_audit "findings on both shards: the combined audit equals audit_summary"
 is "$(val coord "SELECT count(*) FROM claims_audit WHERE rule = 'PAYER_UNKNOWN'")" 1 \
 	"... (the warnings of the load are there: PAYER_UNKNOWN)"
+
+# ---- what postgres_fdw ships to the shards (EXPLAIN VERBOSE: the Remote SQL)
+remote_where() {     # the WHERE clauses sent to the shards for a query on claims
+	on coord -c "EXPLAIN (VERBOSE, COSTS OFF) $1" 2>>"$WORK/psql.err" | sed -n 's/^ *Remote SQL: .* WHERE /WHERE /p' | sort -u
+}
+is "$(remote_where "SELECT count(*) FROM claims WHERE hcpcs >= 'J7599' AND hcpcs < 'J7600'")" \
+	"WHERE ((hcpcs >= 'J7599')) AND ((hcpcs < 'J7600'))" \
+	"the range form of a code (hcpcs >= 'J7599' AND hcpcs < 'J7600') is evaluated on the shards"
+is "$(remote_where "SELECT count(*) FROM claims WHERE j7599.code(hcpcs::j7599.hcpcs_line) = 'J7599'")" "" \
+	"j7599.code() over a text column is not shipped: every row travels to the coordinator"
+is "$(remote_where "SELECT count(*) FROM claims WHERE NOT j7599.is_valid(hcpcs, payer, dos, units, ndc)")" "" \
+	"j7599.is_valid() (STABLE) is not shipped either: audit on the shards"
 
 # ---- a refusal on a shard, through the coordinator
 BAD_ID=$(val coord "SELECT g FROM generate_series(100000::bigint, 100100) AS g WHERE satisfies_hash_partition('claims'::regclass, 2, 1, g) LIMIT 1")
