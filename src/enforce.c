@@ -48,6 +48,7 @@
 #include "utils/rls.h"
 #include "utils/syscache.h"
 
+#include "row_key.h"
 #include "rules.h"
 #include "types.h"
 
@@ -534,8 +535,10 @@ j7599_enforce_trigger(PG_FUNCTION_ARGS)
 		initStringInfo(&ids);
 		initStringInfo(&detail);
 		rules_append_ids(&ids, out, map->min);
-		/* the message names what refused the row; the detail lists every
-		 * finding, without the values the user may not read */
+		/* the message names what refused the row; the detail names the row
+		 * (row_key.c), then lists every finding, without the values the user
+		 * may not read */
+		row_key_append_line(&detail, rel, slot);
 		append_detail(&detail, out, hidden_fields(rel, map));
 		ereport(ERROR,
 				(errcode(ERRCODE_CHECK_VIOLATION),

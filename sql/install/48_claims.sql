@@ -238,7 +238,7 @@ BEGIN
     END IF;
     -- ... and, for the error's detail, their findings naming each line by its row key
     EXECUTE format(
-        'SELECT array_agg(pg_catalog.format(''%%s: %%s %%s: %%s'', c.k, f.severity, f.rule, f.message) '
+        'SELECT array_agg(pg_catalog.format(''%%s: %%s %%s: %%s'', j7599._key_text(c.k), f.severity, f.rule, f.message) '
         '                 ORDER BY c.k::pg_catalog.text, f.rule), '
         '       string_agg(DISTINCT f.rule, '', '') '
         'FROM (SELECT %s AS k, j7599.claim_findings(%s, (%s)::pg_catalog.text) AS fs FROM %s AS t '
@@ -252,7 +252,7 @@ BEGIN
     n := cardinality(bad);
     RAISE EXCEPTION '%', format('j7599: %s %s refused (%s)',
             CASE WHEN n = 1 THEN 'claim' ELSE 'claims' END,
-            array_to_string(bad[1:3], ', ') || CASE WHEN n > 3 THEN format(' and %s more', n - 3) ELSE '' END,
+            (SELECT string_agg(j7599._key_text(b.k), ', ' ORDER BY b.n) FROM unnest(bad[1:3]) WITH ORDINALITY AS b(k, n)) || CASE WHEN n > 3 THEN format(' and %s more', n - 3) ELSE '' END,
             rules)
         USING ERRCODE = 'check_violation',
               DETAIL = array_to_string(detail[1:50], E'\n')

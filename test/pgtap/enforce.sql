@@ -218,8 +218,8 @@ SELECT is(pg_temp.attempt(pg_temp.claim(units => 0)) ->> 'message',
           'row of table "claims" violates j7599 rules: UNITS_INVALID',
           'enforce: the message names the table and the rule id');
 SELECT is(pg_temp.attempt(pg_temp.claim(units => 0)) ->> 'detail',
-          array_to_string(pg_temp.expected_lines('info', units => 0), E'\n'),
-          'enforce: the detail is the finding of validate(), with severity, field, message and source');
+          array_to_string(ARRAY['Row key (id)=(1000).'] || pg_temp.expected_lines('info', units => 0), E'\n'),
+          'enforce: the detail names the row by its primary key, then gives the finding of validate(), with severity, field, message and source');
 SELECT ok(pg_temp.attempt(pg_temp.claim(units => 0)) ->> 'hint' LIKE '%"error"%',
           'enforce: the hint says at which severity the table is enforced');
 SELECT is(pg_temp.attempt(pg_temp.claim(units => 0)) ->> 'table', 'claims',
@@ -237,8 +237,8 @@ SELECT is((SELECT array_agg(l ORDER BY l)
                                                                        dx2 => 'Q', tx => NULL)) ->> 'detail',
                                          E'\n')) AS l),
           (SELECT array_agg(l ORDER BY l)
-             FROM unnest(pg_temp.expected_lines('info', line => 'J7599-KX-JW-JZ', units => 0, dx => '{Z94.0,Q}',
-                                                tx => NULL)) AS l),
+             FROM unnest(ARRAY['Row key (id)=(1000).'] || pg_temp.expected_lines('info', line => 'J7599-KX-JW-JZ', units => 0,
+                                                                           dx => '{Z94.0,Q}', tx => NULL)) AS l),
           'enforce: the detail lists every finding (the warning too), one line each, as validate() reports them');
 
 -- the same rule twice: named once, listed twice
@@ -246,8 +246,8 @@ SELECT is(pg_temp.attempt(pg_temp.claim(dx1 => 'Q', dx2 => 'R1', dxs => '{Z94.0}
           'row of table "claims" violates j7599 rules: DX_MALFORMED',
           'enforce: a rule that fires twice is named once in the message');
 SELECT is(array_length(string_to_array(pg_temp.attempt(pg_temp.claim(dx1 => 'Q', dx2 => 'R1', dxs => '{Z94.0}'))
-                                       ->> 'detail', E'\n'), 1), 2,
-          'enforce: ... and listed twice in the detail, once per diagnosis');
+                                       ->> 'detail', E'\n'), 1), 3,
+          'enforce: ... and listed twice in the detail, once per diagnosis (after the line naming the row)');
 
 -- dx over several columns of text and text[]
 SELECT is(pg_temp.state(pg_temp.claim(dx1 => NULL, dx2 => NULL, dxs => '{Z94.0}')), '00000',
@@ -309,8 +309,8 @@ SELECT is(pg_temp.attempt(pg_temp.claim(tx => NULL)) ->> 'message',
           'row of table "claims" violates j7599 rules: KX_WITHOUT_TRANSPLANT_DATE',
           'at warning: the row with only a warning is refused');
 SELECT is(pg_temp.attempt(pg_temp.claim(tx => NULL)) ->> 'detail',
-          array_to_string(pg_temp.expected_lines('info', tx => NULL), E'\n'),
-          'at warning: the detail lists the warning');
+          array_to_string(ARRAY['Row key (id)=(1000).'] || pg_temp.expected_lines('info', tx => NULL), E'\n'),
+          'at warning: the detail names the row and lists the warning');
 SELECT ok(pg_temp.attempt(pg_temp.claim(tx => NULL)) ->> 'hint' LIKE '%"warning"%', 'at warning: the hint says warning');
 SELECT is(pg_temp.state(pg_temp.claim(line => 'J7599')), '00000', 'at warning: an info-only row (KX_SUGGESTED) is accepted');
 SELECT is(pg_temp.state(pg_temp.claim(units => 0)), '23514', 'at warning: an error is still refused');
