@@ -159,6 +159,49 @@ rules_pos_syntax(rctx *r)
  * RULES_DX_KEPT well-formed ones are kept in the normal form it returns, for
  * the policy rules to match against prefixes.
  */
+/*
+ * icd10_parse through a memo: a diagnosis is at most 8 bytes as written
+ * (A00.0000), so its bytes are its key, compared as one number; one entry per
+ * slot of a direct-mapped table.  The reason only on a miss.
+ */
+#define DX_MEMO_BITS 8
+
+typedef struct dx_memo
+{
+	uint64		key;			/* the bytes, zero-padded; 0: empty */
+	bool		ok;
+	char		norm[ICD10_NORM_MAX];
+} dx_memo;
+
+static dx_memo *dx_memos = NULL;
+
+static bool
+icd10_parse_memo(const char *s, int len, char norm[ICD10_NORM_MAX], char *reason)
+{
+	uint64		key = 0;
+	dx_memo    *m;
+	bool		ok;
+
+	if (len < 1 || len > 8)
+		return icd10_parse(s, (size_t) len, norm, reason);
+	if (dx_memos == NULL)
+		dx_memos = MemoryContextAllocZero(TopMemoryContext, sizeof(dx_memo) << DX_MEMO_BITS);
+	memcpy(&key, s, len);
+	m = &dx_memos[(key * UINT64CONST(0x9E3779B97F4A7C15)) >> (64 - DX_MEMO_BITS)];
+	if (m->key == key && key != 0 && (m->ok || reason == NULL))
+	{
+		if (m->ok)
+			memcpy(norm, m->norm, ICD10_NORM_MAX);
+		return m->ok;
+	}
+	ok = icd10_parse(s, (size_t) len, norm, reason);
+	m->key = key;
+	m->ok = ok;
+	if (ok)
+		memcpy(m->norm, norm, ICD10_NORM_MAX);
+	return ok;
+}
+
 void
 rules_dx_syntax(rctx *r)
 {
@@ -177,7 +220,7 @@ rules_dx_syntax(rctx *r)
 		if (util_span_blank(p, (size_t) len))
 			continue;
 		r->dx_given++;
-		if (icd10_parse(p, (size_t) len, norm, r->msgs ? reason : NULL))
+		if (icd10_parse_memo(p, len, norm, r->msgs ? reason : NULL))
 		{
 			if (r->dx_kept < RULES_DX_KEPT)
 				memcpy(r->dx_norm[r->dx_kept++], norm, ICD10_NORM_MAX);
