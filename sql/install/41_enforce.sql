@@ -93,7 +93,7 @@ COMMENT ON FUNCTION j7599._enforce_trigger_args(regclass) IS
 -- every plain-inheritance descendant (columns are found by name in each).
 -- A partitioned table's partitions get PostgreSQL's clones instead.  The
 -- trigger fires AFTER, or BEFORE with 'on_refusal=quarantine' among the
--- arguments (41_quarantine.sql), which also brings the statement trigger
+-- arguments (92_quarantine.sql), which also brings the statement trigger
 -- that reports quarantined rows.  Arguments without on_refusal (register()
 -- rewriting the mapping) keep the table's current one.
 CREATE OR REPLACE FUNCTION j7599._place_trigger(tbl regclass, args text[]) RETURNS void

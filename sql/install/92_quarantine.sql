@@ -34,7 +34,9 @@
  *     the table, its inheritance children and every partition (a statement
  *     names one of them).
  *   - The quarantine is user data: pg_extension_config_dump(), so that
- *     pg_dump keeps it.  Rows of a dropped table go with it (an event
+ *     pg_dump keeps it.  (This part comes after every other part that
+ *     registers a configuration table, so that the upgrade, which creates it
+ *     last, registers them in the same order as a fresh install.)  Rows of a dropped table go with it (an event
  *     trigger), so that a later table with the same OID does not show them to
  *     its owner.
  */
