@@ -13,8 +13,21 @@
  * trigger applied, and an error still undoes the statement.  An AFTER row
  * trigger also leaves COPY its batched inserts, which a BEFORE row trigger
  * turns off.  The function also runs as a BEFORE row trigger (the triggers
- * of version 1.0 are BEFORE; a mode that sets rows aside needs one) and then
- * returns the row unchanged.
+ * of version 1.0 are BEFORE) and then returns the row unchanged.
+ *
+ * Quarantine mode.  With the argument "on_refusal=quarantine" (last; a
+ * trigger without it raises, so the arguments of 'raise' triggers, dumped or
+ * made by 1.0, read as before) j7599.enforce installs it BEFORE INSERT OR
+ * UPDATE: an inserted row it refuses is written to j7599.quarantine
+ * (src/quarantine.c) and skipped (NULL), and the statement goes on.  An
+ * UPDATE it refuses still raises: the old version stays in the table.  A
+ * registered stored generated column is not computed yet under BEFORE: such
+ * a mapping is refused (0A000).  The valid row takes the same path as in
+ * 'raise' mode; only a refused row costs more (messages, SPI).  On the
+ * unrouted DEFAULT partition that quarantine mode gives a partitioned table
+ * (it carries the marker trigger j7599_unrouted, which calls this function
+ * with the single argument "unrouted"), every row is set aside, with the
+ * finding PARTITION_NOT_FOUND before the rules' findings.
  *
  * Legacy columns.  Dates, units and days may be text columns (read as
  * rules_set_date_text and its siblings say): a text that cannot be read is a
@@ -107,6 +120,7 @@ typedef struct enforce_map
 	bool		quarantine;		/* on_refusal=quarantine: set refused rows aside */
 	bool		unrouted;		/* the relation is the unrouted default partition */
 	Oid			target;			/* quarantine mode: the table rows are recorded under */
+	quarantine_cache qcache;	/* quarantine mode: looked up at the first refusal */
 } enforce_map;
 
 /* the OIDs of j7599's types, looked up once per map (they change if the
@@ -570,11 +584,16 @@ j7599_enforce_trigger(PG_FUNCTION_ARGS)
 	if (td->tg_trigger->tgnargs == 1 && strcmp(td->tg_trigger->tgargs[0], "unrouted") == 0)
 	{
 		rule_findings none;
+		quarantine_cache *cache;
 
 		if (!TRIGGER_FIRED_BEFORE(td->tg_event) || !TRIGGER_FIRED_BY_INSERT(td->tg_event))
 			return PointerGetDatum(TRIGGER_FIRED_BEFORE(td->tg_event) ? tup : NULL);
+		cache = (quarantine_cache *) fcinfo->flinfo->fn_extra;
+		if (cache == NULL)
+			cache = fcinfo->flinfo->fn_extra =
+				MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(quarantine_cache));
 		memset(&none, 0, offsetof(rule_findings, items));
-		quarantine_row(rel, tup, quarantine_target(rel), &none, true);
+		quarantine_row(rel, tup, quarantine_target(rel), &none, true, cache, fcinfo->flinfo->fn_mcxt);
 		return PointerGetDatum(NULL);
 	}
 
@@ -608,7 +627,7 @@ j7599_enforce_trigger(PG_FUNCTION_ARGS)
 	{
 		/* no partition takes the row: it goes aside whatever its findings */
 		rules_run(&in, out, 0);
-		quarantine_row(rel, tup, map->target, out, true);
+		quarantine_row(rel, tup, map->target, out, true, &map->qcache, fcinfo->flinfo->fn_mcxt);
 		return PointerGetDatum(NULL);
 	}
 	if (rules_any_at_least(out, map->min))
@@ -620,7 +639,7 @@ j7599_enforce_trigger(PG_FUNCTION_ARGS)
 		rules_run(&in, out, 0);
 		if (quarantining)
 		{
-			quarantine_row(rel, tup, map->target, out, false);
+			quarantine_row(rel, tup, map->target, out, false, &map->qcache, fcinfo->flinfo->fn_mcxt);
 			return PointerGetDatum(NULL);
 		}
 		initStringInfo(&ids);

@@ -42,6 +42,7 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "nodes/makefuncs.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
@@ -214,21 +215,40 @@ extension_owner(void)
 	return owner;
 }
 
-/* the findings as j7599.finding[]; *arraytype gets the array's type */
-static Datum
-findings_array(const rule_findings *f, bool unrouted, Oid target, Oid *arraytype)
+static void
+cache_fill(quarantine_cache *cache, Relation rel, MemoryContext mcxt)
 {
 	Oid			nsp = get_namespace_oid("j7599", false);
-	Oid			typ = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
-									  CStringGetDatum("finding"), ObjectIdGetDatum(nsp));
+	MemoryContext old;
+	FuncExpr   *call;
+
+	cache->owner = extension_owner();
+	cache->finding_type = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
+										  CStringGetDatum("finding"), ObjectIdGetDatum(nsp));
+	if (!OidIsValid(cache->finding_type))
+		elog(ERROR, "j7599: type j7599.finding does not exist");
+	cache->finding_array_type = get_array_type(cache->finding_type);
+	/* to_jsonb(anyelement) reads its argument's type from the call */
+	old = MemoryContextSwitchTo(mcxt);
+	call = makeFuncExpr(F_TO_JSONB, JSONBOID,
+						list_make1(makeNullConst(RelationGetDescr(rel)->tdtypeid, -1, InvalidOid)),
+						InvalidOid, InvalidOid, COERCE_EXPLICIT_CALL);
+	fmgr_info_cxt(F_TO_JSONB, &cache->to_jsonb, mcxt);
+	cache->to_jsonb.fn_expr = (Node *) call;
+	MemoryContextSwitchTo(old);
+	cache->relid = RelationGetRelid(rel);
+}
+
+/* the findings as j7599.finding[] */
+static Datum
+findings_array(const rule_findings *f, bool unrouted, Oid target, Oid typ)
+{
 	TupleDesc	desc;
 	int			n = f->count + (unrouted ? 1 : 0);
 	Datum	   *elems = palloc(sizeof(Datum) * Max(n, 1));
 	int			k = 0;
 	ArrayType  *arr;
 
-	if (!OidIsValid(typ))
-		elog(ERROR, "j7599: type j7599.finding does not exist");
 	desc = lookup_rowtype_tupdesc(typ, -1);
 	if (unrouted)
 	{
@@ -257,13 +277,13 @@ findings_array(const rule_findings *f, bool unrouted, Oid target, Oid *arraytype
 		elems[k++] = HeapTupleGetDatum(heap_form_tuple(desc, values, nulls));
 	}
 	ReleaseTupleDesc(desc);
-	*arraytype = get_array_type(typ);
 	arr = construct_array(elems, k, typ, -1, false, TYPALIGN_DOUBLE);
 	return PointerGetDatum(arr);
 }
 
 void
-quarantine_row(Relation rel, HeapTuple tup, Oid target, const rule_findings *f, bool unrouted)
+quarantine_row(Relation rel, HeapTuple tup, Oid target, const rule_findings *f, bool unrouted,
+			   quarantine_cache *cache, MemoryContext mcxt)
 {
 	Oid			user = GetUserId();
 	Oid			save_user;
@@ -275,19 +295,22 @@ quarantine_row(Relation rel, HeapTuple tup, Oid target, const rule_findings *f, 
 	int			rc;
 	bool		isnull;
 
-	/* the row as offered, as json (columns by name) */
+	if (cache->relid != RelationGetRelid(rel))
+		cache_fill(cache, rel, mcxt);
+	/* the row as offered, as jsonb (columns by name) */
 	row = heap_copy_tuple_as_datum(tup, RelationGetDescr(rel));
 	values[0] = ObjectIdGetDatum(target);
 	namestrcpy(&refused_by, GetUserNameFromId(user, false));
 	values[1] = NameGetDatum(&refused_by);
-	values[2] = DirectFunctionCall1(row_to_json, row);
-	values[3] = findings_array(f, unrouted, target, &argtypes[3]);
+	values[2] = FunctionCall1(&cache->to_jsonb, row);
+	values[3] = findings_array(f, unrouted, target, cache->finding_type);
 	argtypes[0] = REGCLASSOID;
 	argtypes[1] = NAMEOID;
-	argtypes[2] = JSONOID;
+	argtypes[2] = JSONBOID;
+	argtypes[3] = cache->finding_array_type;
 
 	GetUserIdAndSecContext(&save_user, &save_sec);
-	SetUserIdAndSecContext(extension_owner(),
+	SetUserIdAndSecContext(cache->owner,
 						   save_sec | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "j7599: SPI_connect failed");
@@ -299,7 +322,7 @@ quarantine_row(Relation rel, HeapTuple tup, Oid target, const rule_findings *f, 
 			SPI_freeplan(insert_plan);
 		insert_plan = NULL;
 		plan = SPI_prepare("INSERT INTO j7599.quarantine (tbl, refused_by, row_data, findings) "
-						   "VALUES ($1, $2, $3::pg_catalog.jsonb, $4) RETURNING id",
+						   "VALUES ($1, $2, $3, $4) RETURNING id",
 						   4, argtypes);
 		if (plan == NULL)
 			elog(ERROR, "j7599: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));

@@ -18,12 +18,28 @@
 extern Oid	quarantine_target(Relation rel);
 
 /*
+ * What writing a row of one relation needs, looked up once per statement
+ * (the enforcing trigger keeps it beside its column map): the extension's
+ * owner, the finding types and to_jsonb() bound to the relation's row type.
+ */
+typedef struct quarantine_cache
+{
+	Oid			relid;			/* InvalidOid: not looked up yet */
+	Oid			owner;
+	Oid			finding_type;
+	Oid			finding_array_type;
+	FmgrInfo	to_jsonb;
+} quarantine_cache;
+
+/*
  * Stores the row tup of rel in j7599.quarantine under target, with the
  * findings f (messages written) and, when unrouted, the finding that no
  * partition takes the row.  Runs with the rights of the extension's owner;
- * the row is counted for the statement's NOTICE.
+ * the row is counted for the statement's NOTICE.  cache (zeroed before its
+ * first use) is filled in mcxt, which must live as long as it does.
  */
 extern void quarantine_row(Relation rel, HeapTuple tup, Oid target,
-						   const rule_findings *f, bool unrouted);
+						   const rule_findings *f, bool unrouted,
+						   quarantine_cache *cache, MemoryContext mcxt);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * Enforcement: a C row trigger, AFTER INSERT OR UPDATE, that validates the
  * registered columns of each row and refuses a row with a finding at or above
- * a severity (SQLSTATE 23514).  AFTER row triggers run after every BEFORE
+ * a severity (SQLSTATE 23514); in quarantine mode (92_quarantine.sql) it
+ * fires BEFORE and sets a refused inserted row aside instead.  AFTER row triggers run after every BEFORE
  * trigger and see generated columns as stored, so the check reads the row as
  * it is stored; the error still undoes the statement.  The trigger's
  * arguments carry the severity and the column mapping, so a dump restores the
