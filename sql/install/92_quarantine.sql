@@ -18,9 +18,13 @@
  *     inserting role may not own the table, so the trigger writes the row
  *     with the rights of the extension's owner (it switches the user id for
  *     one prepared INSERT, src/quarantine.c).  Owners may read, correct
- *     (row_data, findings) and delete their rows; nobody else writes them.
- *     pg_dump of the quarantine needs a role that bypasses row-level security
- *     (a superuser).
+ *     (row_data, findings), delete and insert rows of their own tables (so
+ *     that they can restore them); nobody else.
+ *   - pg_dump turns row-level security off and stops at a table where it
+ *     would hide rows: a role that is not a superuser (a database owner)
+ *     dumps with --enable-row-security, and its dump then holds the
+ *     quarantined rows of its own tables.  SELECT on the id sequence lets it
+ *     save the sequence's value.
  *   - A row of a partition is recorded under the enforced partitioned table,
  *     so that release() routes it again.  A row that fits no partition
  *     raises 23514 before any row trigger: quarantine mode gives a
@@ -69,11 +73,12 @@ CREATE POLICY quarantine_owner ON j7599.quarantine
     USING (EXISTS (SELECT FROM pg_catalog.pg_class c
                    WHERE c.oid = tbl AND pg_catalog.pg_has_role(current_user, c.relowner, 'USAGE')));
 COMMENT ON POLICY quarantine_owner ON j7599.quarantine IS
-'A quarantined row is visible to, and may be changed by, the owner of its table (a member of the owning role) only';
+'A quarantined row is visible to, and may be written by, the owner of its table (a member of the owning role) only';
 REVOKE ALL ON TABLE j7599.quarantine FROM PUBLIC;
-GRANT SELECT, DELETE ON TABLE j7599.quarantine TO PUBLIC;
+GRANT SELECT, INSERT, DELETE ON TABLE j7599.quarantine TO PUBLIC;
 GRANT UPDATE (row_data, findings) ON TABLE j7599.quarantine TO PUBLIC;
 REVOKE ALL ON SEQUENCE j7599.quarantine_id_seq FROM PUBLIC;
+GRANT SELECT ON SEQUENCE j7599.quarantine_id_seq TO PUBLIC;
 
 CREATE FUNCTION j7599._quarantine_notice() RETURNS trigger
     AS 'MODULE_PATHNAME', 'j7599_quarantine_notice' LANGUAGE C;

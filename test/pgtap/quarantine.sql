@@ -13,7 +13,7 @@ BEGIN;
 SET LOCAL search_path = public, j7599;
 -- the NOTICEs of quarantining statements and the WARNING of release are tested in test/shell/quarantine_copy.sh
 SET LOCAL client_min_messages = error;
-SELECT plan(93);
+SELECT plan(94);
 
 -- the SQLSTATE a statement ends with, '00000' when it succeeds (undone either way)
 CREATE FUNCTION pg_temp.state(sql text) RETURNS text LANGUAGE plpgsql AS $$
@@ -213,8 +213,10 @@ SELECT is((SELECT count(*)::int FROM j7599.quarantine WHERE tbl = 'a_claims'::re
 UPDATE j7599.quarantine SET row_data = '{}' WHERE tbl = 'a_claims'::regclass;
 DELETE FROM j7599.quarantine WHERE tbl = 'a_claims'::regclass;
 SELECT throws_ok($$SELECT * FROM j7599.release('a_claims')$$, '42501', NULL, 'owner b may not release a''s rows (42501)');
-SELECT is(pg_temp.state($$INSERT INTO j7599.quarantine (tbl, row_data, findings) VALUES ('a_claims', '{}', '{}')$$),
-          '42501', 'nobody writes the quarantine directly (42501)');
+SELECT is(pg_temp.state($$INSERT INTO j7599.quarantine (id, tbl, row_data, findings) VALUES (-1, 'a_claims', '{}', '{}')$$),
+          '42501', 'owner b may not write a row for a''s table into the quarantine (42501, row-level security)');
+SELECT is(pg_temp.state($$INSERT INTO j7599.quarantine (id, tbl, row_data, findings) VALUES (-1, 'b_claims', '{}', '{}')$$),
+          '00000', '... but may for its own table, as a restore of its dump does');
 RESET ROLE;
 SET LOCAL ROLE j7599_quar_writer;
 SELECT lives_ok($$INSERT INTO a_claims VALUES (2, 'J7599', 0), (3, 'J7599', 1)$$,
