@@ -13,8 +13,21 @@
  * trigger applied, and an error still undoes the statement.  An AFTER row
  * trigger also leaves COPY its batched inserts, which a BEFORE row trigger
  * turns off.  The function also runs as a BEFORE row trigger (the triggers
- * of version 1.0 are BEFORE; a mode that sets rows aside needs one) and then
- * returns the row unchanged.
+ * of version 1.0 are BEFORE) and then returns the row unchanged.
+ *
+ * Quarantine mode.  With the argument "on_refusal=quarantine" (last; a
+ * trigger without it raises, so the arguments of 'raise' triggers, dumped or
+ * made by 1.0, read as before) j7599.enforce installs it BEFORE INSERT OR
+ * UPDATE: an inserted row it refuses is written to j7599.quarantine
+ * (src/quarantine.c) and skipped (NULL), and the statement goes on.  An
+ * UPDATE it refuses still raises: the old version stays in the table.  A
+ * registered stored generated column is not computed yet under BEFORE: such
+ * a mapping is refused (0A000).  The valid row takes the same path as in
+ * 'raise' mode; only a refused row costs more (messages, SPI).  On the
+ * unrouted DEFAULT partition that quarantine mode gives a partitioned table
+ * (it carries the marker trigger j7599_unrouted, which calls this function
+ * with the single argument "unrouted"), every row is set aside, with the
+ * finding PARTITION_NOT_FOUND before the rules' findings.
  *
  * Legacy columns.  Dates, units and days may be text columns (read as
  * rules_set_date_text and its siblings say): a text that cannot be read is a
@@ -48,6 +61,7 @@
 #include "utils/rls.h"
 #include "utils/syscache.h"
 
+#include "quarantine.h"
 #include "row_key.h"
 #include "rules.h"
 #include "types.h"
@@ -104,6 +118,10 @@ typedef struct enforce_map
 	int			ndx;
 	col_ref		dx[RULES_MAX_DX_SOURCES];	/* the DX input: several columns */
 	AttrNumber	max_attnum;		/* the slot is deformed up to this column */
+	bool		quarantine;		/* on_refusal=quarantine: set refused rows aside */
+	bool		unrouted;		/* the relation is the unrouted default partition */
+	Oid			target;			/* quarantine mode: the table rows are recorded under */
+	quarantine_cache qcache;	/* quarantine mode: looked up at the first refusal */
 } enforce_map;
 
 /* the OIDs of j7599's types, looked up once per map (they change if the
@@ -198,8 +216,20 @@ resolve_column(Relation rel, const type_oids *t, const char *field, const char *
 	return ref;					/* not reached */
 }
 
+/* the relation carries the marker trigger of the unrouted default partition */
+static bool
+has_unrouted_marker(Relation rel)
+{
+	TriggerDesc *trigdesc = rel->trigdesc;
+
+	for (int i = 0; trigdesc != NULL && i < trigdesc->numtriggers; i++)
+		if (strcmp(trigdesc->triggers[i].tgname, "j7599_unrouted") == 0)
+			return true;
+	return false;
+}
+
 static void
-build_map(enforce_map *map, Relation rel, Trigger *trig)
+build_map(enforce_map *map, Relation rel, Trigger *trig, bool before)
 {
 	Oid			nsp = get_namespace_oid("j7599", false);
 	type_oids	t;
@@ -225,6 +255,12 @@ build_map(enforce_map *map, Relation rel, Trigger *trig)
 		size_t		flen = eq ? (size_t) (eq - arg) : 0;
 		bool		known = false;
 
+		/* what to do with a refused row; 'raise' triggers may omit it */
+		if (strcmp(arg, "on_refusal=quarantine") == 0 || strcmp(arg, "on_refusal=raise") == 0)
+		{
+			map->quarantine = arg[11] == 'q';
+			continue;
+		}
 		for (int a = 0; eq != NULL && a < RULE_FIELD__COUNT; a++)
 		{
 			const char *name = rules_field_name((rule_field) a);
@@ -271,6 +307,38 @@ build_map(enforce_map *map, Relation rel, Trigger *trig)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("trigger \"%s\" on table \"%s\" names no line column",
 						trig->tgname, RelationGetRelationName(rel))));
+	if (map->quarantine && before)
+	{
+		TupleDesc	desc = RelationGetDescr(rel);
+
+		/*
+		 * A BEFORE row trigger sees stored generated columns before they are
+		 * computed (NULL): a mapped one would be checked as NULL.
+		 * j7599.enforce refuses quarantine mode for such a table; a column
+		 * made generated since then is refused here.
+		 */
+		for (int i = 0; i < desc->natts; i++)
+		{
+			Form_pg_attribute att = TupleDescAttr(desc, i);
+			bool		mapped = false;
+
+			if (att->attgenerated == '\0' || att->attisdropped)
+				continue;
+			for (int a = 0; a < RULE_FIELD__COUNT; a++)
+				mapped |= map->cols[a].attnum == att->attnum;
+			for (int d = 0; d < map->ndx; d++)
+				mapped |= map->dx[d].attnum == att->attnum;
+			if (mapped)
+				ereport(ERROR,
+						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						 errmsg("table \"%s\" cannot be enforced in quarantine mode: registered column \"%s\" is generated",
+								RelationGetRelationName(rel), NameStr(att->attname)),
+						 errdetail("In quarantine mode rows are checked before they are stored, when generated columns are not computed yet."),
+						 errhint("Enforce the table with on_refusal => 'raise', or register the columns the generated column is computed from.")));
+		}
+		map->target = quarantine_target(rel);
+		map->unrouted = has_unrouted_marker(rel);
+	}
 }
 
 /* a mapped column's value from the deformed slot; unmapped columns are NULL */
@@ -484,6 +552,7 @@ j7599_enforce_trigger(PG_FUNCTION_ARGS)
 	enforce_map *map;
 	rule_input	in;
 	rule_findings *out;
+	bool		quarantining;
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		ereport(ERROR,
@@ -507,6 +576,28 @@ j7599_enforce_trigger(PG_FUNCTION_ARGS)
 		slot = td->tg_trigslot;
 	}
 
+	/*
+	 * The marker trigger of the unrouted default partition that quarantine
+	 * mode gives a partitioned table (args: 'unrouted'): a row that reaches
+	 * it fits no other partition.  It fires only when the enforcing trigger
+	 * did not set the row aside already.
+	 */
+	if (td->tg_trigger->tgnargs == 1 && strcmp(td->tg_trigger->tgargs[0], "unrouted") == 0)
+	{
+		rule_findings none;
+		quarantine_cache *cache;
+
+		if (!TRIGGER_FIRED_BEFORE(td->tg_event) || !TRIGGER_FIRED_BY_INSERT(td->tg_event))
+			return PointerGetDatum(TRIGGER_FIRED_BEFORE(td->tg_event) ? tup : NULL);
+		cache = (quarantine_cache *) fcinfo->flinfo->fn_extra;
+		if (cache == NULL)
+			cache = fcinfo->flinfo->fn_extra =
+				MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(quarantine_cache));
+		memset(&none, 0, offsetof(rule_findings, items));
+		quarantine_row(rel, tup, quarantine_target(rel), &none, true, cache, fcinfo->flinfo->fn_mcxt);
+		return PointerGetDatum(NULL);
+	}
+
 	/* the map and a findings buffer live as long as the trigger's FmgrInfo */
 	map = (enforce_map *) fcinfo->flinfo->fn_extra;
 	if (map == NULL || map->relid != RelationGetRelid(rel))
@@ -514,10 +605,18 @@ j7599_enforce_trigger(PG_FUNCTION_ARGS)
 		if (map == NULL)
 			map = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt,
 									 sizeof(enforce_map) + sizeof(rule_findings));
-		build_map(map, rel, td->tg_trigger);
+		build_map(map, rel, td->tg_trigger, TRIGGER_FIRED_BEFORE(td->tg_event));
 		fcinfo->flinfo->fn_extra = map;
 	}
 	out = (rule_findings *) (map + 1);
+
+	/*
+	 * Quarantine mode sets an inserted row aside (BEFORE INSERT: returning
+	 * NULL skips it); an UPDATE that would make a row refused still raises,
+	 * since the old version stays in the table.
+	 */
+	quarantining = map->quarantine && TRIGGER_FIRED_BEFORE(td->tg_event) &&
+		TRIGGER_FIRED_BY_INSERT(td->tg_event);
 
 	/* one deforming pass over the row (COPY's slot is often deformed already) */
 	slot_getsomeattrs(slot, map->max_attnum);
@@ -525,6 +624,13 @@ j7599_enforce_trigger(PG_FUNCTION_ARGS)
 	/* first a quick pass; at severity error, only errors need to be looked for */
 	rules_run(&in, out, RULES_NO_MESSAGES |
 			  (map->min == RULE_SEV_ERROR ? RULES_STOP_AT_ERROR : 0));
+	if (quarantining && map->unrouted)
+	{
+		/* no partition takes the row: it goes aside whatever its findings */
+		rules_run(&in, out, 0);
+		quarantine_row(rel, tup, map->target, out, true, &map->qcache, fcinfo->flinfo->fn_mcxt);
+		return PointerGetDatum(NULL);
+	}
 	if (rules_any_at_least(out, map->min))
 	{
 		StringInfoData ids;
@@ -532,6 +638,11 @@ j7599_enforce_trigger(PG_FUNCTION_ARGS)
 
 		/* the row is refused: now spend the time on messages */
 		rules_run(&in, out, 0);
+		if (quarantining)
+		{
+			quarantine_row(rel, tup, map->target, out, false, &map->qcache, fcinfo->flinfo->fn_mcxt);
+			return PointerGetDatum(NULL);
+		}
 		initStringInfo(&ids);
 		initStringInfo(&detail);
 		rules_append_ids(&ids, out, map->min);

@@ -18,6 +18,12 @@
 #   trigger    the plain table with a BEFORE INSERT FOR EACH ROW PL/pgSQL trigger
 #              that calls bench.is_valid_plpgsql (validate_baseline.sql) and raises
 #              on an error: on the first TRIGGER_ROWS lines only, compared in rows/s
+# and, from a second file of ROWS lines of which 5% carry an error (gen_claims.sql,
+# error_pct 5), into
+#   plain5     the plain table (the floor of this file)
+#   quarantine the plain table, registered and enforced with on_refusal =>
+#              'quarantine': the 5% are set aside in j7599.quarantine (emptied
+#              after each load) and the COPY goes on
 # interleaved, median of RUNS runs, each table truncated before its load.
 # SETTINGS=1 adds "enforced/settings": the enforced load with 63 rule settings
 # over 7 payers (bench_lib.sh) inserted before it and deleted after it, in the
@@ -28,7 +34,8 @@
 # and audit_summary's counts against the same counts from j7599.validate.
 # Goals (printed, not asserted): CHECK load at most 1.15x the floor, enforced
 # load at most 1.5x the floor and at least 10x the rows/s of the PL/pgSQL
-# trigger, audit_summary at least 1,000,000 rows/s.
+# trigger, quarantine load at most 1.6x its floor (plain5), audit_summary at
+# least 1,000,000 rows/s.
 set -eu
 . "$(dirname "$0")/../../scripts/lib.sh"
 . "$(dirname "$0")/bench_lib.sh"
@@ -41,10 +48,10 @@ SETTINGS=${SETTINGS:-0}
 
 bench_setup $DB "$ROWS" 0
 have=$(j7599_psql -d $DB -At -c "SELECT EXISTS (SELECT FROM pg_proc WHERE proname = 'register' AND pronamespace = 'j7599'::regnamespace)
-                                   AND to_regprocedure('j7599.enforce(regclass,text)') IS NOT NULL
+                                   AND to_regprocedure('j7599.enforce(regclass,text,text)') IS NOT NULL
                                    AND to_regprocedure('j7599.audit_summary(regclass)') IS NOT NULL")
 if [ "$have" != t ]; then
-	echo "enforce.sh: this build of j7599 has no j7599.register / enforce / audit_summary (sql/install/41_enforce.sql)" >&2
+	echo "enforce.sh: this build of j7599 has no j7599.register / enforce(tbl, min_severity, on_refusal) / audit_summary (sql/install/41_enforce.sql)" >&2
 	exit 2
 fi
 j7599_psql -d $DB -f "$J7599_ROOT/test/bench/validate_baseline.sql"
@@ -53,6 +60,15 @@ j7599_log "tables: plain, CHECK (line_ok), registered and enforced, PL/pgSQL tri
 FILE="$J7599_TMP/claims_clean.csv"
 SUBFILE="$J7599_TMP/claims_clean_sub.csv"
 WARMFILE="$J7599_TMP/claims_clean_warm.csv"
+BADFILE="$J7599_TMP/claims_bad5.csv"
+j7599_log "generating $ROWS claim lines (5% with an error) for the quarantine load"
+j7599_psql -d $DB -c "COPY claims_src TO '$FILE' WITH (FORMAT csv)" >/dev/null
+j7599_psql -d $DB -v rows="$ROWS" -v error_pct=5 -f "$J7599_ROOT/test/bench/gen_claims.sql" >/dev/null 2>&1
+j7599_psql -d $DB >/dev/null <<SQL
+COPY claims_src TO '$BADFILE' WITH (FORMAT csv);
+TRUNCATE claims_src;
+COPY claims_src FROM '$FILE' WITH (FORMAT csv);
+SQL
 j7599_psql -d $DB >/dev/null <<SQL
 COPY claims_src TO '$FILE' WITH (FORMAT csv);
 COPY (SELECT * FROM claims_src ORDER BY claim_id, line_no LIMIT $TRIGGER_ROWS) TO '$SUBFILE' WITH (FORMAT csv);
@@ -74,6 +90,13 @@ SELECT j7599.register('load_enforced', line => 'hcpcs', payer => 'payer_name', s
                       narrative => 'line_note', prior_auth => 'prior_auth', days_supply => 'days_supply',
                       transplant_date => 'transplant_date');
 SELECT j7599.enforce('load_enforced');
+
+CREATE TABLE load_quarantine (LIKE claims_src);
+SELECT j7599.register('load_quarantine', line => 'hcpcs', payer => 'payer_name', service_date => 'dos',
+                      units => 'units', ndc => 'ndc', pos => 'pos', dx => ARRAY['dx1', 'dx2'],
+                      narrative => 'line_note', prior_auth => 'prior_auth', days_supply => 'days_supply',
+                      transplant_date => 'transplant_date');
+SELECT j7599.enforce('load_quarantine', on_refusal => 'quarantine');
 
 -- what a team writes without the extension: a row trigger around the PL/pgSQL rules
 CREATE FUNCTION bench.enforce_plpgsql() RETURNS trigger
@@ -102,17 +125,17 @@ CREATE TRIGGER load_trigger_rules BEFORE INSERT ON load_trigger
 SQL
 
 declare -A TABLE_OF=([plain]=load_plain [typed]=load_typed [check]=load_check [enforced]=load_enforced [trigger]=load_trigger
-                     [enforced_settings]=load_enforced)
+                     [enforced_settings]=load_enforced [plain5]=load_plain [quarantine]=load_quarantine)
 declare -A FILE_OF=([plain]=$FILE [typed]=$FILE [check]=$FILE [enforced]=$FILE [trigger]=$SUBFILE
-                    [enforced_settings]=$FILE)
+                    [enforced_settings]=$FILE [plain5]=$BADFILE [quarantine]=$BADFILE)
 declare -A ROWS_OF=([plain]=$ROWS [typed]=$ROWS [check]=$ROWS [enforced]=$ROWS [trigger]=$TRIGGER_ROWS
-                    [enforced_settings]=$ROWS)
+                    [enforced_settings]=$ROWS [plain5]=$ROWS [quarantine]=$ROWS)
 
 # one run: a fresh session; every table is loaded once with 1000 lines (the
 # caches and plans warm), then truncated and loaded, in the given order
 run_once() {
 	local sql="SET max_parallel_workers_per_gather = 0; SET jit = off;" name
-	for name in plain typed check enforced trigger; do
+	for name in plain typed check enforced trigger quarantine; do
 		sql+=" COPY ${TABLE_OF[$name]} FROM '$WARMFILE' WITH (FORMAT csv); TRUNCATE ${TABLE_OF[$name]};"
 	done
 	sql+=" CHECKPOINT;"
@@ -121,6 +144,7 @@ run_once() {
 			sql+=" $BENCH_SETTINGS_INSERT COPY load_enforced FROM '$WARMFILE' WITH (FORMAT csv); TRUNCATE load_enforced;"
 		sql+=" SELECT '$name', bench.time_ms(\$q\$COPY ${TABLE_OF[$name]} FROM '${FILE_OF[$name]}' WITH (FORMAT csv)\$q\$);"
 		sql+=" TRUNCATE ${TABLE_OF[$name]};"
+		[ "$name" = quarantine ] && sql+=" DELETE FROM j7599.quarantine WHERE tbl = 'load_quarantine'::regclass;"
 		[ "$name" = enforced_settings ] &&
 			sql+=" $BENCH_SETTINGS_DELETE COPY load_enforced FROM '$WARMFILE' WITH (FORMAT csv); TRUNCATE load_enforced;"
 	done
@@ -131,10 +155,10 @@ declare -A MS=()
 j7599_log "COPY of $ROWS clean claim lines ($TRIGGER_ROWS through the PL/pgSQL trigger), median of $RUNS interleaved runs"
 for r in $(seq 1 "$RUNS"); do
 	if [ $((r % 2)) -eq 1 ]; then
-		order=(plain typed check enforced trigger)
+		order=(plain typed check enforced trigger plain5 quarantine)
 		[ "$SETTINGS" = 1 ] && order+=(enforced_settings)
 	else
-		order=(trigger enforced check typed plain)
+		order=(quarantine plain5 trigger enforced check typed plain)
 		[ "$SETTINGS" = 1 ] && order=(enforced_settings "${order[@]}")
 	fi
 	out=$(run_once "${order[@]}")
@@ -156,7 +180,7 @@ verdict_le() { awk -v v="$1" -v g="$2" 'BEGIN { print (v <= g ? "met" : "NOT met
 verdict_ge() { awk -v v="$1" -v g="$2" 'BEGIN { print (v >= g ? "met" : "NOT met") }'; }
 
 declare -A MED=() RATE=()
-for name in plain typed check enforced trigger; do
+for name in plain typed check enforced trigger plain5 quarantine; do
 	MED[$name]=$(median_of $name)
 	RATE[$name]=$(rate "${ROWS_OF[$name]}" "${MED[$name]}")
 done
@@ -239,6 +263,9 @@ printf '%-52s %10s %10s %12s %8s\n' "hcpcs_line + CHECK (line_ok(...))" "$ROWS" 
 printf '%-52s %10s %10s %12s %8s\n' "registered + j7599.enforce" "$ROWS" "${MED[enforced]}" "${RATE[enforced]}" "$(ratio "${MED[enforced]}" "${MED[plain]}")"
 printf '%-52s %10s %10s %12s %8s\n' "PL/pgSQL trigger (bench.is_valid_plpgsql)" "$TRIGGER_ROWS" "${MED[trigger]}" "${RATE[trigger]}" \
 	"$(ratio "${RATE[plain]}" "${RATE[trigger]}")"
+printf '%-52s %10s %10s %12s %8s\n' "5% bad: plain text columns (their floor)" "$ROWS" "${MED[plain5]}" "${RATE[plain5]}" "1.00"
+printf '%-52s %10s %10s %12s %8s\n' "5% bad: j7599.enforce(on_refusal => quarantine)" "$ROWS" "${MED[quarantine]}" "${RATE[quarantine]}" \
+	"$(ratio "${MED[quarantine]}" "${MED[plain5]}")"
 echo "(ratio: time over the floor's time; for the trigger, floor lines/s over trigger lines/s)"
 echo
 x_check=$(ratio "${MED[check]}" "${MED[plain]}")
@@ -247,6 +274,8 @@ x_trig=$(ratio "${RATE[enforced]}" "${RATE[trigger]}")
 echo "CHECK load vs floor:                 ${x_check}x  goal <= 1.15x: $(verdict_le "$x_check" 1.15)"
 echo "enforced load vs floor:              ${x_enf}x  goal <= 1.5x: $(verdict_le "$x_enf" 1.5)"
 echo "enforced vs PL/pgSQL trigger, rows/s: ${x_trig}x  goal >= 10x: $(verdict_ge "$x_trig" 10)"
+x_quar=$(ratio "${MED[quarantine]}" "${MED[plain5]}")
+echo "quarantine load (5% bad) vs its floor: ${x_quar}x  goal <= 1.6x: $(verdict_le "$x_quar" 1.6)"
 echo
 printf '%-52s %10s %10s %12s %8s\n' "audit statement" "lines" "median ms" "lines/s" "ratio"
 printf '%-52s %10s %10s %12s %8s\n' "SELECT count(*), one core (the floor)" "$ROWS" "$m_count1" "$(rate "$ROWS" "$m_count1")" "1.00"

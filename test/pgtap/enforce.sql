@@ -106,7 +106,7 @@ CREATE TABLE unregistered (id int, line text);
 SELECT ok(pg_temp.has_inputs('register',
     ARRAY['regclass', 'text', 'text', 'text', 'text', 'text', 'text', 'text[]', 'text', 'text', 'text', 'text', 'text[]']),
     'register(regclass, line, payer, service_date, units, ndc, pos, dx text[], narrative, prior_auth, days_supply, transplant_date, claim_key text[]) exists');
-SELECT has_function('j7599', 'enforce', ARRAY['regclass', 'text'], 'enforce(regclass, text) exists');
+SELECT has_function('j7599', 'enforce', ARRAY['regclass', 'text', 'text'], 'enforce(regclass, text, text) exists');
 SELECT has_function('j7599', 'unenforce', ARRAY['regclass'], 'unenforce(regclass) exists');
 
 SELECT throws_ok($$SELECT j7599.register('claims', line => 'hcpcs')$$, '42703', NULL,

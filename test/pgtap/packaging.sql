@@ -47,12 +47,14 @@ SELECT is(ARRAY(SELECT proname FROM ext_functions
                 GROUP BY proname ORDER BY 1),
           ARRAY['_audit_catalogue', '_audit_next_run_id', '_audit_progress', '_audit_progress_on', '_audit_sliced', '_audit_slices', '_audit_version', '_call_args', '_check_severity',
                 '_claim_args', '_claim_key_sql', '_claim_registration', '_claims_trigger_tables',
-                '_column_kind', '_enforce_trigger_args', '_enforced_severity', '_enforcing_ancestor',
-                '_finding_bits', '_finding_mask', '_install_trigger', '_key_text', '_legacy_date', '_legacy_number', '_line_or_null', '_place_trigger',
+                '_column_kind', '_drop_enforcement', '_enforce_trigger_args', '_enforced_severity', '_enforcing_ancestor',
+                '_finding_bits', '_finding_mask', '_install_trigger', '_key_text', '_legacy_date', '_legacy_number', '_line_or_null',
+                '_place_quarantine_notice', '_place_trigger', '_quarantine_last_id', '_quarantine_partitions',
+                '_quarantine_quiet',
                 '_refuse_if_enforced_by_parent', '_registration', '_report_axis', '_report_bars', '_report_color',
                 '_report_columns', '_report_esc', '_report_groups', '_report_lines', '_report_num',
                 '_report_section', '_report_table', '_require_owner', '_row_findings', '_row_key',
-                '_slice_where']::name[],
+                '_slice_where', '_unrouted_partition']::name[],
           'the internal functions executable by PUBLIC are exactly those the public functions call as the caller');
 
 SELECT is(ARRAY(SELECT sig FROM ext_functions

@@ -140,8 +140,9 @@ SELECT is((SELECT array_agg(cfg::regclass::text ORDER BY cfg::regclass::text)
 SELECT is((SELECT array_agg(cfg::regclass::text || ':' || cond ORDER BY cfg::regclass::text)
            FROM pg_extension, unnest(extconfig, extcondition) AS u(cfg, cond)
            WHERE extname = 'j7599' AND cond <> 'WHERE NOT shipped'),
-          ARRAY['j7599.audit_history:', 'j7599.audit_run_id_seq:', 'j7599.registration:'],
-          'the only other config relations are the registrations and the audit history with its sequence, dumped whole');
+          ARRAY['j7599.audit_history:', 'j7599.audit_run_id_seq:', 'j7599.quarantine:', 'j7599.quarantine_id_seq:',
+                'j7599.registration:'],
+          'the only other config relations are the registrations, the audit history and the quarantine with their sequences, dumped whole');
 
 -- ---- the shipped flag ---------------------------------------------------------
 UPDATE j7599.hcpcs_code SET short_description = short_description WHERE code = 'J7599';

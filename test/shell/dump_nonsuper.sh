@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # test/shell/dump_nonsuper.sh: the owner of a database, not a superuser, can
 # pg_dump it with j7599 installed (by a superuser) and its own tables
-# registered and enforced, without extra flags; the dump restores, by a
+# registered and enforced, with --enable-row-security as its only flag (the
+# quarantined rows of j7599.quarantine are kept from roles that do not own
+# their tables by row-level security; the dump holds the role's own); the
+# dump restores, by a
 # superuser into a new database, and by that owner into a database of its own
 # where a superuser has installed the extension: the registrations and the
 # audit history come back, the tables are enforced again.  (pg_dump sets row_security = off and stops
@@ -40,7 +43,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "1..17"
+echo "1..19"
 
 # ---- a database owned by a plain role; the extension by the superuser ----------
 "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE ROLE $ROLE LOGIN" \
@@ -61,11 +64,17 @@ CREATE TABLE claims.legacy (id int, line j7599.hcpcs_line, units int);
 INSERT INTO claims.legacy VALUES (1, 'J7507', 1), (2, 'J7507-JW-JZ', 0);
 SELECT j7599.register('claims.legacy', line => 'line', units => 'units');
 SELECT j7599.audit_run('claims.legacy', 'recorded by the owner');
+-- a table in quarantine mode with one quarantined row
+CREATE TABLE claims.held (id int, line text, units numeric);
+SELECT j7599.register('claims.held', line => 'line', units => 'units');
+SELECT j7599.enforce('claims.held', on_refusal => 'quarantine');
+SET client_min_messages = warning;
+INSERT INTO claims.held VALUES (1, 'J7507', 1), (2, 'J7507', -2);
 SQL
 ok $? "the role creates, registers and enforces its tables"
 sed 's/^/# /' "$WORK/tables.log" | grep -v '^# $'
 is "$(q "$SRC" "SELECT string_agg(tbl::text || ':' || registered_by, ',' ORDER BY tbl::text) FROM j7599.registration")" \
-	"claims.legacy:$ROLE,claims.lines:$ROLE" "two registrations, recorded by the role"
+	"claims.held:$ROLE,claims.legacy:$ROLE,claims.lines:$ROLE" "three registrations, recorded by the role"
 
 hist="SELECT string_agg(concat_ws('|', run_id, tbl, table_name, started_at, finished_at, rows_checked, rule, severity,
                                   rows_violated, note, run_by), E'\n' ORDER BY run_id, rule)
@@ -74,12 +83,12 @@ is "$(q "$SRC" "SELECT count(*) || ':' || min(run_by) FROM j7599.audit_history W
 	"2:$ROLE" "an audit run of the legacy table recorded by the role (two rules)"
 
 # ---- pg_dump as the role ------------------------------------------------------
-"$PGBIN/pg_dump" -U "$ROLE" -Fc -f "$WORK/src.dump" "$SRC" 2>"$WORK/dump.err"
+"$PGBIN/pg_dump" -U "$ROLE" --enable-row-security -Fc -f "$WORK/src.dump" "$SRC" 2>"$WORK/dump.err"
 ok $? "pg_dump -Fc as the database owner (not a superuser) exits with status 0"
 sed 's/^/# /' "$WORK/dump.err"
 ! grep -Ev "$HARMLESS_DUMP_LINES" "$WORK/dump.err" >/dev/null
 ok $? "pg_dump prints nothing on stderr but the listed harmless lines"
-"$PGBIN/pg_dump" -U "$ROLE" -f "$WORK/src.sql" "$SRC" 2>/dev/null
+"$PGBIN/pg_dump" -U "$ROLE" --enable-row-security -f "$WORK/src.sql" "$SRC" 2>/dev/null
 ok $? "pg_dump as plain SQL, as the database owner, exits with status 0"
 
 # ---- restored by a superuser --------------------------------------------------
@@ -96,6 +105,8 @@ is "$(q "$DST" "$hist")" "$(q "$SRC" "$hist")" "restored by a superuser: the aud
 is "$(q "$DST" "SELECT string_agg(concat_ws('|', rule, rows_violated, rows_checked), ',' ORDER BY rule)
                 FROM j7599.audit_summary('claims.legacy')")" "MODIFIER_CONFLICT|1|2,UNITS_INVALID|1|2" \
 	"restored by a superuser: the legacy table audits"
+is "$(q "$DST" "SELECT string_agg(tbl::text || ':' || (row_data ->> 'id'), ',' ORDER BY id) FROM j7599.quarantine")" \
+	"claims.held:2" "restored by a superuser: the role's quarantined row is back"
 
 # ---- restored by the role, into a database where a superuser installed j7599 ------
 "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE $OWN OWNER $ROLE" >/dev/null 2>>"$WORK/psql.err" &&
@@ -120,6 +131,19 @@ is "$(q "$OWN" "SELECT string_agg(concat_ws('|', tbl, line, units, dx, registere
 is "$(sqlstate "$OWN" "$ROLE" "INSERT INTO claims.lines VALUES (1000, 'J7507-JW-JZ', 1)")" "23514" \
 	"restored by the role: the table is enforced"
 is "$(q "$OWN" "$hist")" "$(q "$SRC" "$hist")" "restored by the role: the audit history is as it was"
+
+# ---- the role's dump leaves out the quarantined rows of tables it does not own ------
+"$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -d "$SRC" >/dev/null 2>>"$WORK/psql.err" <<SQL
+SET client_min_messages = warning;
+CREATE TABLE public.super_held (id int, line text, units numeric);
+GRANT SELECT ON public.super_held TO $ROLE;
+SELECT j7599.register('public.super_held', line => 'line', units => 'units');
+SELECT j7599.enforce('public.super_held', on_refusal => 'quarantine');
+INSERT INTO public.super_held VALUES (77, 'J7507', -77);
+SQL
+"$PGBIN/pg_dump" -U "$ROLE" --enable-row-security -f "$WORK/src2.sql" "$SRC" 2>/dev/null
+is "$(q "$SRC" "SELECT count(*) FROM j7599.quarantine")|$(grep -c '"units": -2}' "$WORK/src2.sql")|$(grep -c '"units": -77}' "$WORK/src2.sql")" \
+	"2|1|0" "of two quarantined rows, the role's dump holds its own table's, not the superuser's table's"
 
 # ---- clean up ------------------------------------------------------------------
 "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -d postgres -c "DROP DATABASE $SRC" -c "DROP DATABASE $DST" \
