@@ -150,7 +150,7 @@ for v in ref cur; do
 	j7599_psql -d postgres -c "CREATE DATABASE $db"
 	j7599_psql -d "$db" -c "SET client_min_messages = warning" -c "CREATE EXTENSION ${EXT_OF[$v]} CASCADE"
 	have=$(j7599_psql -d "$db" -At -c "SELECT EXISTS (SELECT FROM pg_proc WHERE proname = 'register' AND pronamespace = 'j7599'::regnamespace)
-	                                    AND to_regprocedure('j7599.enforce(regclass,text)') IS NOT NULL
+	                                    AND (to_regprocedure('j7599.enforce(regclass,text)') IS NOT NULL OR to_regprocedure('j7599.enforce(regclass,text,text)') IS NOT NULL)
 	                                    AND to_regprocedure('j7599.audit_summary(regclass)') IS NOT NULL")
 	if [ "$have" != t ]; then
 		echo "versions.sh: the $v build has no j7599.register / enforce / audit_summary of the expected signatures" >&2
