@@ -188,18 +188,23 @@ COMMENT ON FUNCTION j7599.audit_claims(regclass) IS
 
 -- The registered table whose claims a table's rows belong to: the table
 -- itself, or the topmost ancestor (partitioned table or inheritance parent)
--- registered with a claim key; NULL when there is none.
+-- registered with a claim key; NULL when there is none.  (PL/pgSQL: the
+-- upgrade adds registration.claim_key after this part.)
 CREATE OR REPLACE FUNCTION j7599._claims_root(tbl regclass) RETURNS regclass
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
-RETURN (WITH RECURSIVE up(relid, depth) AS (
-            SELECT tbl::oid, 0
-            UNION ALL
-            SELECT i.inhparent, up.depth + 1 FROM up JOIN pg_inherits i ON i.inhrelid = up.relid)
-        SELECT up.relid::regclass
-        FROM up JOIN j7599.registration g ON g.tbl = up.relid::regclass AND g.claim_key IS NOT NULL
-        ORDER BY up.depth DESC, up.relid
-        LIMIT 1);
+AS $$
+BEGIN
+    RETURN (WITH RECURSIVE up(relid, depth) AS (
+                SELECT tbl::oid, 0
+                UNION ALL
+                SELECT i.inhparent, up.depth + 1 FROM up JOIN pg_inherits i ON i.inhrelid = up.relid)
+            SELECT up.relid::regclass
+            FROM up JOIN j7599.registration g ON g.tbl = up.relid::regclass AND g.claim_key IS NOT NULL
+            ORDER BY up.depth DESC, up.relid
+            LIMIT 1);
+END
+$$;
 COMMENT ON FUNCTION j7599._claims_root(regclass) IS
 'Internal: the table itself or its topmost partitioned or inheritance ancestor that is registered with a claim key, NULL when none is';
 
@@ -409,6 +414,9 @@ BEGIN
         SELECT DISTINCT c.oid::regclass
         FROM pg_event_trigger_ddl_commands() AS cmd JOIN pg_class c ON c.oid = cmd.objid
         WHERE cmd.classid = 'pg_class'::regclass AND cmd.objsubid = 0 AND c.relkind IN ('r', 'p')
+          AND NOT cmd.in_extension
+          AND (EXISTS (SELECT FROM pg_inherits i WHERE i.inhrelid = c.oid)
+               OR EXISTS (SELECT FROM pg_inherits i WHERE i.inhparent = c.oid))
     LOOP
         root := j7599._claims_root(cmd_rel);
         CONTINUE WHEN root IS NULL;
