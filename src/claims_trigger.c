@@ -536,11 +536,20 @@ j7599_claims_stmt_trigger(PG_FUNCTION_ARGS)
 	ptr = tuplestore_alloc_read_pointer(ts, EXEC_FLAG_REWIND);
 	tuplestore_select_read_pointer(ts, ptr);
 	tuplestore_rescan(ts);
-	MemoryContextSwitchTo(row_cxt);
 	for (;;)
 	{
-		bool		more = tuplestore_gettupleslot(ts, true, false, slot);
-		bool		has_key = more && row_key(&map, slot, key);
+		bool		more;
+		bool		has_key;
+
+		/*
+		 * A row read back from a spilled store is allocated in the current
+		 * context and freed by the slot when the next one comes: not in
+		 * row_cxt, which is reset while the slot holds a row.
+		 */
+		MemoryContextSwitchTo(cxt);
+		more = tuplestore_gettupleslot(ts, true, false, slot);
+		MemoryContextSwitchTo(row_cxt);
+		has_key = more && row_key(&map, slot, key);
 
 		if (more && !has_key)
 			continue;			/* belongs to no claim */
