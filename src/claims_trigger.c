@@ -30,6 +30,7 @@
 #include "access/htup_details.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_operator.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "common/hashfn.h"
@@ -162,6 +163,22 @@ att_of(Relation rel, HeapTuple tup, TupleDesc desc, int col)
 	return a > 0 ? a : InvalidAttrNumber;
 }
 
+/* "schema.=": the equality the claim keys are grouped by, qualified */
+static const char *
+operator_name(Oid opno)
+{
+	HeapTuple	tup = SearchSysCache1(OPEROID, ObjectIdGetDatum(opno));
+	Form_pg_operator op;
+	char	   *name;
+
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "j7599: cache lookup failed for operator %u", opno);
+	op = (Form_pg_operator) GETSTRUCT(tup);
+	name = psprintf("%s.%s", quote_identifier(get_namespace_name(op->oprnamespace)), NameStr(op->oprname));
+	ReleaseSysCache(tup);
+	return name;
+}
+
 /*
  * Reads the registration that covers the trigger's table (SPI must be
  * connected) into map; false when the fast path cannot serve it (the exact
@@ -210,7 +227,7 @@ map_build(Relation rel, claims_map *map)
 		if (a <= 0)
 			return false;
 		att = TupleDescAttr(RelationGetDescr(rel), a - 1);
-		tc = lookup_type_cache(att->atttypid, TYPECACHE_HASH_PROC_FINFO | TYPECACHE_EQ_OPR_FINFO);
+		tc = lookup_type_cache(att->atttypid, TYPECACHE_EQ_OPR | TYPECACHE_HASH_PROC_FINFO | TYPECACHE_EQ_OPR_FINFO);
 		if (!OidIsValid(tc->hash_proc_finfo.fn_oid) || !OidIsValid(tc->eq_opr_finfo.fn_oid))
 			return false;
 		map->key_att[i] = a;
@@ -220,8 +237,8 @@ map_build(Relation rel, claims_map *map)
 		fmgr_info_copy(&map->key_hash[i], &tc->hash_proc_finfo, CurrentMemoryContext);
 		fmgr_info_copy(&map->key_eq[i], &tc->eq_opr_finfo, CurrentMemoryContext);
 		appendStringInfo(&xl, "%sx.%s", i ? ", " : "", quote_identifier(name));
-		appendStringInfo(&match, "%st.%s OPERATOR(pg_catalog.=) x.%s", i ? " AND " : "",
-						 quote_identifier(name), quote_identifier(name));
+		appendStringInfo(&match, "%st.%s OPERATOR(%s) x.%s", i ? " AND " : "",
+						 quote_identifier(name), operator_name(tc->eq_opr), quote_identifier(name));
 	}
 	map->key_list_x = xl.data;
 	map->key_match = match.data;
