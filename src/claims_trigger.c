@@ -88,6 +88,8 @@ typedef struct claims_map
 	int16		key_len[MAX_KEY_COLS];
 	FmgrInfo	key_hash[MAX_KEY_COLS];
 	FmgrInfo	key_eq[MAX_KEY_COLS];
+	FmgrInfo	key_cmp[MAX_KEY_COLS];
+	bool		ordered;		/* every key column has a btree order */
 	char	   *key_list_x;		/* "x.a, x.b" */
 	char	   *key_match;		/* "t.a = x.a AND t.b = x.b" */
 	col_read	line;
@@ -104,16 +106,30 @@ typedef struct claims_map
 
 typedef struct claim_entry
 {
-	uint32		hash;
 	uint8		status;
 	Datum		key[FLEXIBLE_ARRAY_MEMBER];
 } claim_entry;
 
+typedef struct claim_slot
+{
+	uint32		hash;
+	claim_entry *entry;			/* NULL: free */
+} claim_slot;
+
+/*
+ * The claims met, in the order of their first run.  While each run's key
+ * is above the one before (a statement whose rows are sorted by claim),
+ * that list is all there is, searched by bisection; the first key out of
+ * order turns on the hash table.
+ */
 typedef struct claim_set
 {
-	claim_entry **slots;
-	uint32		mask;
+	claim_entry **list;
 	uint32		count;
+	uint32		list_max;
+	bool		sorted;			/* list in strictly increasing key order, no hash table */
+	claim_slot *slots;			/* the hash beside the pointer: a probe reads no entry it does not want */
+	uint32		mask;
 	MemoryContext cxt;
 } claim_set;
 
@@ -217,6 +233,7 @@ map_build(Relation rel, claims_map *map)
 	initStringInfo(&xl);
 	initStringInfo(&match);
 	map->nkeys = nkeys;
+	map->ordered = true;
 	for (int i = 0; i < nkeys; i++)
 	{
 		char	   *name = TextDatumGetCString(keys[i]);
@@ -227,7 +244,8 @@ map_build(Relation rel, claims_map *map)
 		if (a <= 0)
 			return false;
 		att = TupleDescAttr(RelationGetDescr(rel), a - 1);
-		tc = lookup_type_cache(att->atttypid, TYPECACHE_EQ_OPR | TYPECACHE_HASH_PROC_FINFO | TYPECACHE_EQ_OPR_FINFO);
+		tc = lookup_type_cache(att->atttypid, TYPECACHE_EQ_OPR | TYPECACHE_HASH_PROC_FINFO |
+							   TYPECACHE_EQ_OPR_FINFO | TYPECACHE_CMP_PROC_FINFO);
 		if (!OidIsValid(tc->hash_proc_finfo.fn_oid) || !OidIsValid(tc->eq_opr_finfo.fn_oid))
 			return false;
 		map->key_att[i] = a;
@@ -236,6 +254,10 @@ map_build(Relation rel, claims_map *map)
 		map->key_len[i] = att->attlen;
 		fmgr_info_copy(&map->key_hash[i], &tc->hash_proc_finfo, CurrentMemoryContext);
 		fmgr_info_copy(&map->key_eq[i], &tc->eq_opr_finfo, CurrentMemoryContext);
+		if (OidIsValid(tc->cmp_proc_finfo.fn_oid))
+			fmgr_info_copy(&map->key_cmp[i], &tc->cmp_proc_finfo, CurrentMemoryContext);
+		else
+			map->ordered = false;
 		appendStringInfo(&xl, "%sx.%s", i ? ", " : "", quote_identifier(name));
 		appendStringInfo(&match, "%st.%s OPERATOR(%s) x.%s", i ? " AND " : "",
 						 quote_identifier(name), operator_name(tc->eq_opr), quote_identifier(name));
@@ -295,67 +317,137 @@ key_equal(const claims_map *map, const Datum *a, const Datum *b)
 	return true;
 }
 
-static void
-set_init(claim_set *s, MemoryContext cxt)
+static int
+key_cmp(const claims_map *map, const Datum *a, const Datum *b)
 {
-	s->cxt = cxt;
-	s->mask = 1023;
-	s->count = 0;
-	s->slots = MemoryContextAllocZero(cxt, sizeof(claim_entry *) * (s->mask + 1));
+	for (int i = 0; i < map->nkeys; i++)
+	{
+		int32		c = DatumGetInt32(FunctionCall2Coll((FmgrInfo *) &map->key_cmp[i], map->key_coll[i],
+														a[i], b[i]));
+
+		if (c != 0)
+			return c;
+	}
+	return 0;
 }
 
 static void
-set_grow(claim_set *s)
+set_init(claim_set *s, const claims_map *map, MemoryContext cxt)
 {
-	uint32		size = (s->mask + 1) * 2;
-	claim_entry **slots;
+	s->cxt = cxt;
+	s->count = 0;
+	s->list_max = 1024;
+	s->list = MemoryContextAlloc(cxt, sizeof(claim_entry *) * s->list_max);
+	s->sorted = map->ordered;
+	s->slots = NULL;
+	s->mask = 0;
+}
 
-	if (size > MaxAllocSize / sizeof(claim_entry *))
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many claims in one statement for j7599.enforce_claims")));
-	slots = MemoryContextAllocZero(s->cxt, sizeof(claim_entry *) * size);
-	for (uint32 i = 0; i <= s->mask; i++)
+static void
+hash_put(claim_set *s, uint32 h, claim_entry *e)
+{
+	uint32		j;
+
+	for (j = h & s->mask; s->slots[j].entry != NULL; j = (j + 1) & s->mask)
+		;
+	s->slots[j].hash = h;
+	s->slots[j].entry = e;
+}
+
+/* (re)builds the hash table, with room for twice the claims met */
+static void
+hash_build(claim_set *s, const claims_map *map)
+{
+	uint32		size = 1024;
+
+	while (size < s->count * 4)
 	{
-		claim_entry *e = s->slots[i];
-		uint32		j;
-
-		if (e == NULL)
-			continue;
-		for (j = e->hash & (size - 1); slots[j] != NULL; j = (j + 1) & (size - 1))
-			;
-		slots[j] = e;
+		if (size >= ((uint32) 1 << 30))
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("too many claims in one statement for j7599.enforce_claims")));
+		size *= 2;
 	}
-	pfree(s->slots);
-	s->slots = slots;
+	if (s->slots != NULL)
+		pfree(s->slots);
+	s->slots = MemoryContextAllocExtended(s->cxt, sizeof(claim_slot) * size, MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 	s->mask = size - 1;
+	for (uint32 i = 0; i < s->count; i++)
+		hash_put(s, key_hash(map, s->list[i]->key), s->list[i]);
+	s->sorted = false;
+}
+
+static claim_entry *
+entry_new(claim_set *s, const claims_map *map, const Datum *key)
+{
+	MemoryContext old = MemoryContextSwitchTo(s->cxt);
+	claim_entry *e = palloc(offsetof(claim_entry, key) + sizeof(Datum) * map->nkeys);
+
+	e->status = 0;
+	for (int i = 0; i < map->nkeys; i++)
+		e->key[i] = map->key_byval[i] ? key[i]
+			: datumCopy(key[i], false, map->key_len[i]);
+	if (s->count >= s->list_max)
+	{
+		if (s->list_max >= ((uint32) 1 << 30))
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("too many claims in one statement for j7599.enforce_claims")));
+		s->list_max *= 2;
+		s->list = repalloc_huge(s->list, sizeof(claim_entry *) * s->list_max);
+	}
+	s->list[s->count++] = e;
+	MemoryContextSwitchTo(old);
+	return e;
 }
 
 /* the entry of a key; with add, a new one (status 0, key copied) when missing */
 static claim_entry *
 set_find(claim_set *s, const claims_map *map, const Datum *key, bool add)
 {
-	uint32		h = key_hash(map, key);
+	uint32		h;
 	uint32		j;
 	claim_entry *e;
-	MemoryContext old;
 
-	for (j = h & s->mask; (e = s->slots[j]) != NULL; j = (j + 1) & s->mask)
-		if (e->hash == h && key_equal(map, e->key, key))
-			return e;
+	if (s->sorted)
+	{
+		int			c = s->count == 0 ? 1 : key_cmp(map, key, s->list[s->count - 1]->key);
+
+		if (c > 0)
+			return add ? entry_new(s, map, key) : NULL;
+		if (!add)
+		{
+			/* bisection */
+			uint32		lo = 0,
+						hi = s->count;
+
+			while (lo < hi)
+			{
+				uint32		mid = lo + (hi - lo) / 2;
+				int			m = key_cmp(map, key, s->list[mid]->key);
+
+				if (m == 0)
+					return s->list[mid];
+				if (m < 0)
+					hi = mid;
+				else
+					lo = mid + 1;
+			}
+			return NULL;
+		}
+		hash_build(s, map);
+	}
+	h = key_hash(map, key);
+	for (j = h & s->mask; s->slots[j].entry != NULL; j = (j + 1) & s->mask)
+		if (s->slots[j].hash == h && key_equal(map, s->slots[j].entry->key, key))
+			return s->slots[j].entry;
 	if (!add)
 		return NULL;
-	old = MemoryContextSwitchTo(s->cxt);
-	e = palloc(offsetof(claim_entry, key) + sizeof(Datum) * map->nkeys);
-	e->hash = h;
-	e->status = 0;
-	for (int i = 0; i < map->nkeys; i++)
-		e->key[i] = map->key_byval[i] ? key[i]
-			: datumCopy(key[i], false, map->key_len[i]);
-	MemoryContextSwitchTo(old);
-	s->slots[j] = e;
-	if (++s->count * 2 > s->mask)
-		set_grow(s);
+	e = entry_new(s, map, key);
+	if (s->count * 2 > s->mask)
+		hash_build(s, map);
+	else
+		hash_put(s, h, e);
 	return e;
 }
 
@@ -546,7 +638,7 @@ j7599_claims_stmt_trigger(PG_FUNCTION_ARGS)
 	}
 
 	/* one walk over the new rows: runs of one claim key checked as they end */
-	set_init(&set, cxt);
+	set_init(&set, &map, cxt);
 	st = claims_state_new(state_cxt);
 	findings = palloc(sizeof(rule_findings));
 	slot = MakeSingleTupleTableSlot(RelationGetDescr(rel), &TTSOpsMinimalTuple);
@@ -625,8 +717,8 @@ j7599_claims_stmt_trigger(PG_FUNCTION_ARGS)
 				e->status = CE_RECHECK;
 		}
 	}
-	for (uint32 i = 0; i <= set.mask; i++)
-		if (set.slots[i] != NULL && set.slots[i]->status == CE_RECHECK)
+	for (uint32 i = 0; i < set.count; i++)
+		if (set.list[i]->status == CE_RECHECK)
 			recheck++;
 
 	if (recheck > 0)

@@ -465,7 +465,11 @@ units_limits(cl_run *r, cl_item *g, int n)
 			payer = g[i].payer;
 			break;
 		}
-	fmt_date(&g[0], d, sizeof(d));
+	/* (for the messages only: a claim checked without them skips it) */
+	if (r->msgs)
+		fmt_date(&g[0], d, sizeof(d));
+	else
+		d[0] = '\0';
 
 	/* per line */
 	for (int i = 0; i < n; i++)
