@@ -569,7 +569,11 @@ rules_claims_run(claim_state *st, rule_findings *out, bool msgs)
 			? pc_payer_resolve(r.c, st->arena + l->payer_off, l->payer_len) : -1;
 		x->ref = l->ref_off >= 0 ? st->arena + l->ref_off : NULL;
 		x->ref_len = l->ref_off >= 0 ? l->ref_len : 0;
-		hcpcs_format(&x->parts, x->text);
+		/* the line's text is for the messages only */
+		if (msgs)
+			hcpcs_format(&x->parts, x->text);
+		else
+			x->text[0] = '\0';
 		n++;
 	}
 	if (n == 0)
