@@ -174,6 +174,53 @@ agg_context(FunctionCallInfo fcinfo, const char *fn)
 	return cxt;
 }
 
+claim_state *
+claims_state_new(MemoryContext cxt)
+{
+	return state_new(cxt, 0, 0);
+}
+
+/*
+ * Adds a line to a claim (in the current memory context, which must be the
+ * state's): the packed line, then the service date, units, NDC text and payer
+ * text, each NULL when the value is.  The line's reference is left empty.
+ * The aggregate and the statement trigger of enforce_claims both read lines
+ * through this, so that they see the same claim.
+ */
+claim_line *
+claims_add_line(claim_state *st, uint64 line, const DateADT *date, Numeric units,
+				const text *ndc, const text *payer)
+{
+	claim_line *l = state_add_line(st);
+
+	memset(l, 0, sizeof(*l));
+	l->line = line;
+	l->flags = CL_LINE;
+	if (date != NULL && !DATE_NOT_FINITE(*date))
+	{
+		l->date = *date;
+		l->flags |= CL_DATE;
+	}
+	if (units != NULL && claims_units_micro(units, &l->units))
+		l->flags |= CL_UNITS;
+	l->ndc = CL_NDC_NONE;
+	if (ndc != NULL)
+	{
+		const char *s = VARDATA_ANY(ndc);
+		int			len = VARSIZE_ANY_EXHDR(ndc);
+		char		reason[CODES_REASON_MAX];
+		int64_t		v;
+
+		if (!util_span_blank(s, (size_t) len))
+			l->ndc = ndc_parse(s, (size_t) len, &v, reason) ? (int64) v : CL_NDC_BAD;
+	}
+	l->payer_off = -1;
+	if (payer != NULL)
+		state_set_payer(st, l, VARDATA_ANY(payer), (int) VARSIZE_ANY_EXHDR(payer));
+	l->ref_off = -1;
+	return l;
+}
+
 /*
  * claim_findings transition: (state, line, service_date, units, ndc, payer
  * [, line_ref]).  A NULL line is skipped; every other value may be NULL.
@@ -185,49 +232,19 @@ j7599_claim_trans(PG_FUNCTION_ARGS)
 	claim_state *st = PG_ARGISNULL(0) ? NULL : (claim_state *) PG_GETARG_POINTER(0);
 	claim_line *l;
 	MemoryContext old;
+	DateADT		date;
 
 	if (st == NULL)
 		st = state_new(cxt, 0, 0);
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(st);
 
+	date = PG_ARGISNULL(2) ? 0 : PG_GETARG_DATEADT(2);
 	old = MemoryContextSwitchTo(cxt);
-	l = state_add_line(st);
-	memset(l, 0, sizeof(*l));
-	l->line = PG_GETARG_HCPCS_LINE(1);
-	l->flags = CL_LINE;
-	if (!PG_ARGISNULL(2))
-	{
-		DateADT		d = PG_GETARG_DATEADT(2);
-
-		if (!DATE_NOT_FINITE(d))
-		{
-			l->date = d;
-			l->flags |= CL_DATE;
-		}
-	}
-	if (!PG_ARGISNULL(3) && claims_units_micro(PG_GETARG_NUMERIC(3), &l->units))
-		l->flags |= CL_UNITS;
-	l->ndc = CL_NDC_NONE;
-	if (!PG_ARGISNULL(4))
-	{
-		text	   *t = PG_GETARG_TEXT_PP(4);
-		const char *s = VARDATA_ANY(t);
-		int			len = VARSIZE_ANY_EXHDR(t);
-		char		reason[CODES_REASON_MAX];
-		int64_t		v;
-
-		if (!util_span_blank(s, (size_t) len))
-			l->ndc = ndc_parse(s, (size_t) len, &v, reason) ? (int64) v : CL_NDC_BAD;
-	}
-	l->payer_off = -1;
-	if (!PG_ARGISNULL(5))
-	{
-		text	   *t = PG_GETARG_TEXT_PP(5);
-
-		state_set_payer(st, l, VARDATA_ANY(t), (int) VARSIZE_ANY_EXHDR(t));
-	}
-	l->ref_off = -1;
+	l = claims_add_line(st, PG_GETARG_HCPCS_LINE(1), PG_ARGISNULL(2) ? NULL : &date,
+						PG_ARGISNULL(3) ? NULL : PG_GETARG_NUMERIC(3),
+						PG_ARGISNULL(4) ? NULL : PG_GETARG_TEXT_PP(4),
+						PG_ARGISNULL(5) ? NULL : PG_GETARG_TEXT_PP(5));
 	if (PG_NARGS() > 6 && !PG_ARGISNULL(6))
 	{
 		text	   *t = PG_GETARG_TEXT_PP(6);

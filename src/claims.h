@@ -66,6 +66,16 @@ typedef struct claim_state
 	bool		arena_inline;
 } claim_state;
 
+/* an empty claim, allocated in cxt (lines added later go to the current context) */
+extern claim_state *claims_state_new(MemoryContext cxt);
+
+/*
+ * Adds a line (NULL for each value that is NULL) to a claim, in the current
+ * memory context, which must be the one the state lives in.
+ */
+extern claim_line *claims_add_line(claim_state *st, uint64 line, const DateADT *date, Numeric units,
+								   const text *ndc, const text *payer);
+
 /* units (a numeric > 0) in millionths, rounded; false when not > 0 or not finite */
 extern bool claims_units_micro(Numeric n, int64 *out);
 

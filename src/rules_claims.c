@@ -465,7 +465,11 @@ units_limits(cl_run *r, cl_item *g, int n)
 			payer = g[i].payer;
 			break;
 		}
-	fmt_date(&g[0], d, sizeof(d));
+	/* (for the messages only: a claim checked without them skips it) */
+	if (r->msgs)
+		fmt_date(&g[0], d, sizeof(d));
+	else
+		d[0] = '\0';
 
 	/* per line */
 	for (int i = 0; i < n; i++)
@@ -565,7 +569,11 @@ rules_claims_run(claim_state *st, rule_findings *out, bool msgs)
 			? pc_payer_resolve(r.c, st->arena + l->payer_off, l->payer_len) : -1;
 		x->ref = l->ref_off >= 0 ? st->arena + l->ref_off : NULL;
 		x->ref_len = l->ref_off >= 0 ? l->ref_len : 0;
-		hcpcs_format(&x->parts, x->text);
+		/* the line's text is for the messages only */
+		if (msgs)
+			hcpcs_format(&x->parts, x->text);
+		else
+			x->text[0] = '\0';
 		n++;
 	}
 	if (n == 0)

@@ -3,7 +3,9 @@
  * lines of one claim together (src/claims.c, src/rules_claims.c);
  * audit_claims, which runs it over a registered table grouped by its claim
  * key; enforce_claims, whose statement triggers check every claim a
- * statement touched, as it then stands.
+ * statement touched, as it then stands (src/claims_trigger.c, which checks
+ * the whole claims an INSERT or COPY brings from its new rows, and
+ * j7599._claims_trigger below, which reads the claims back).
  *
  * A line whose claim key has a NULL column belongs to no claim: the claim
  * rules skip it.
@@ -184,11 +186,35 @@ COMMENT ON FUNCTION j7599.audit_claims(regclass) IS
 
 -- ------------------------------------------------------------ enforcement
 
--- The statement triggers of enforce_claims: the claims the statement
--- touched (their keys in the transition tables, NEW and OLD) are read back
--- from the registered table as they now stand and checked together.  The
--- trigger runs as the role that ran the statement, which must be able to
--- read the table.
+-- The registered table whose claims a table's rows belong to: the table
+-- itself, or the topmost ancestor (partitioned table or inheritance parent)
+-- registered with a claim key; NULL when there is none.  (PL/pgSQL: the
+-- upgrade adds registration.claim_key after this part.)
+CREATE OR REPLACE FUNCTION j7599._claims_root(tbl regclass) RETURNS regclass
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RETURN (WITH RECURSIVE up(relid, depth) AS (
+                SELECT tbl::oid, 0
+                UNION ALL
+                SELECT i.inhparent, up.depth + 1 FROM up JOIN pg_inherits i ON i.inhrelid = up.relid)
+            SELECT up.relid::regclass
+            FROM up JOIN j7599.registration g ON g.tbl = up.relid::regclass AND g.claim_key IS NOT NULL
+            ORDER BY up.depth DESC, up.relid
+            LIMIT 1);
+END
+$$;
+COMMENT ON FUNCTION j7599._claims_root(regclass) IS
+'Internal: the table itself or its topmost partitioned or inheritance ancestor that is registered with a claim key, NULL when none is';
+
+-- The exact check of enforce_claims: the claims the statement touched
+-- (their keys in the transition tables, NEW and OLD) are read back from the
+-- registered table as they now stand and checked together.  Called by the
+-- statement trigger j7599._claims_stmt_trigger, with the transition tables
+-- of the statement, or for an INSERT with one row of each claim it could not
+-- settle from the new rows alone.  Runs as the role that ran the statement,
+-- which must be able to read the table.
 CREATE OR REPLACE FUNCTION j7599._claims_trigger() RETURNS trigger
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
@@ -205,14 +231,9 @@ DECLARE
     rules text;
     n int;
 BEGIN
-    -- the registered table: this one, or the partitioned table it belongs to
-    -- (pg_partition_ancestors lists nothing for a table that is not partitioned)
-    SELECT a.relid INTO root
-      FROM (SELECT TG_RELID::regclass, 0::bigint
-            UNION ALL
-            SELECT * FROM pg_partition_ancestors(TG_RELID) WITH ORDINALITY) AS a(relid, depth)
-      JOIN j7599.registration g ON g.tbl = a.relid AND g.claim_key IS NOT NULL
-     ORDER BY a.depth DESC LIMIT 1;
+    -- the registered table: this one, or the partitioned table or the
+    -- inheritance ancestor it belongs to
+    root := j7599._claims_root(TG_RELID);
     IF root IS NULL THEN
         RETURN NULL;            -- unregistered since: nothing to check against
     END IF;
@@ -261,21 +282,55 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION j7599._claims_trigger() IS
-'Internal: statement trigger installed by j7599.enforce_claims (argument: the minimum severity); checks every claim the statement touched and raises 23514 naming the claims with findings';
+'Internal: the exact check of j7599.enforce_claims (argument: the minimum severity), called by j7599._claims_stmt_trigger; reads back every claim in the transition tables and raises 23514 naming the claims with findings';
 
--- the partitioned table and its partitions, or the table alone
+CREATE OR REPLACE FUNCTION j7599._claims_stmt_trigger() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'j7599_claims_stmt_trigger'
+    LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION j7599._claims_stmt_trigger() IS
+'Internal: statement trigger installed by j7599.enforce_claims (argument: the minimum severity); checks the whole claims an INSERT or COPY brings from its new rows and hands every other claim touched to j7599._claims_trigger';
+
+-- the table and every partition and inheritance descendant (foreign tables
+-- cannot have transition tables: their rows are not covered)
 CREATE OR REPLACE FUNCTION j7599._claims_trigger_tables(tbl regclass) RETURNS SETOF regclass
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    SELECT t.relid FROM pg_partition_tree(tbl) AS t
-     WHERE NOT EXISTS (SELECT FROM pg_class c WHERE c.oid = t.relid AND c.relkind = 'f')
-    UNION
-    SELECT tbl
-    ORDER BY 1;
+    WITH RECURSIVE down(relid) AS (
+        SELECT tbl::oid
+        UNION
+        SELECT i.inhrelid FROM down JOIN pg_inherits i ON i.inhparent = down.relid)
+    SELECT down.relid::regclass FROM down JOIN pg_class c ON c.oid = down.relid
+     WHERE c.relkind IN ('r', 'p')
+     ORDER BY 1;
 END;
 COMMENT ON FUNCTION j7599._claims_trigger_tables(regclass) IS
-'Internal: the tables that carry the claim triggers of a table: it and, for a partitioned table, every partition';
+'Internal: the tables that carry the claim triggers of a table: it and every partition and inheritance descendant';
+
+-- (re)creates the three statement triggers on one table
+CREATE OR REPLACE FUNCTION j7599._claims_place_triggers(rel regclass, min_severity text) RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    trg text;
+BEGIN
+    FOREACH trg IN ARRAY ARRAY['j7599_claims_insert', 'j7599_claims_update', 'j7599_claims_delete'] LOOP
+        IF EXISTS (SELECT FROM pg_trigger WHERE tgrelid = rel AND tgname = trg) THEN
+            EXECUTE format('DROP TRIGGER %I ON %s', trg, rel);
+        END IF;
+    END LOOP;
+    EXECUTE format('CREATE TRIGGER j7599_claims_insert AFTER INSERT ON %s REFERENCING NEW TABLE AS j7599_new '
+                   'FOR EACH STATEMENT EXECUTE FUNCTION j7599._claims_stmt_trigger(%L)', rel, min_severity);
+    EXECUTE format('CREATE TRIGGER j7599_claims_update AFTER UPDATE ON %s '
+                   'REFERENCING OLD TABLE AS j7599_old NEW TABLE AS j7599_new '
+                   'FOR EACH STATEMENT EXECUTE FUNCTION j7599._claims_stmt_trigger(%L)', rel, min_severity);
+    EXECUTE format('CREATE TRIGGER j7599_claims_delete AFTER DELETE ON %s REFERENCING OLD TABLE AS j7599_old '
+                   'FOR EACH STATEMENT EXECUTE FUNCTION j7599._claims_stmt_trigger(%L)', rel, min_severity);
+END
+$$;
+COMMENT ON FUNCTION j7599._claims_place_triggers(regclass, text) IS
+'Internal: (re)creates the INSERT, UPDATE and DELETE statement triggers of enforce_claims on one table';
 
 CREATE OR REPLACE FUNCTION j7599.unenforce_claims(tbl regclass) RETURNS void
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -296,7 +351,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION j7599.unenforce_claims(regclass) IS
-'Removes the statement triggers that j7599.enforce_claims installed, from the table and its partitions. Owner only (42501)';
+'Removes the statement triggers that j7599.enforce_claims installed, from the table and its partitions and inheritance descendants. Owner only (42501)';
 
 CREATE OR REPLACE FUNCTION j7599.enforce_claims(tbl regclass, min_severity text DEFAULT 'error') RETURNS void
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -332,16 +387,56 @@ BEGIN
     END IF;
     PERFORM j7599.unenforce_claims(tbl);
     FOR rel IN SELECT j7599._claims_trigger_tables(tbl) LOOP
-        EXECUTE format('CREATE TRIGGER j7599_claims_insert AFTER INSERT ON %s REFERENCING NEW TABLE AS j7599_new '
-                       'FOR EACH STATEMENT EXECUTE FUNCTION j7599._claims_trigger(%L)', rel, min_severity);
-        EXECUTE format('CREATE TRIGGER j7599_claims_update AFTER UPDATE ON %s '
-                       'REFERENCING OLD TABLE AS j7599_old NEW TABLE AS j7599_new '
-                       'FOR EACH STATEMENT EXECUTE FUNCTION j7599._claims_trigger(%L)', rel, min_severity);
-        EXECUTE format('CREATE TRIGGER j7599_claims_delete AFTER DELETE ON %s REFERENCING OLD TABLE AS j7599_old '
-                       'FOR EACH STATEMENT EXECUTE FUNCTION j7599._claims_trigger(%L)', rel, min_severity);
+        PERFORM j7599._claims_place_triggers(rel, min_severity);
     END LOOP;
 END
 $$;
 COMMENT ON FUNCTION j7599.enforce_claims(regclass, text) IS
-'After each INSERT, UPDATE, DELETE or COPY, checks every claim the statement touched as it then stands (stored and new lines together) and fails the statement (23514) when a claim has a finding at or above min_severity, naming the claims. Statement triggers on the table and on each of its partitions; a WARNING when no index starts with the claim key. Owner only (42501)';
+'After each INSERT, UPDATE, DELETE or COPY, checks every claim the statement touched as it then stands (stored and new lines together) and fails the statement (23514) when a claim has a finding at or above min_severity, naming the claims. Statement triggers on the table and on each of its partitions and inheritance descendants, present and future; a WARNING when no index starts with the claim key. Owner only (42501)';
 
+
+-- A table that comes to belong to a table whose claims are enforced (CREATE
+-- TABLE ... INHERITS or PARTITION OF, ALTER TABLE ... INHERIT or ATTACH
+-- PARTITION) gets the claim triggers, at the severity of the registered
+-- table's own.  Runs as the role that ran the command, which owns the tables
+-- concerned (PostgreSQL requires it), so it may create the triggers.
+CREATE OR REPLACE FUNCTION j7599._claims_inheriting_tables() RETURNS event_trigger
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    cmd_rel regclass;
+    rel regclass;
+    root regclass;
+    severity text;
+BEGIN
+    FOR cmd_rel IN
+        SELECT DISTINCT c.oid::regclass
+        FROM pg_event_trigger_ddl_commands() AS cmd JOIN pg_class c ON c.oid = cmd.objid
+        WHERE cmd.classid = 'pg_class'::regclass AND cmd.objsubid = 0 AND c.relkind IN ('r', 'p')
+          AND NOT cmd.in_extension
+          AND (EXISTS (SELECT FROM pg_inherits i WHERE i.inhrelid = c.oid)
+               OR EXISTS (SELECT FROM pg_inherits i WHERE i.inhparent = c.oid))
+    LOOP
+        root := j7599._claims_root(cmd_rel);
+        CONTINUE WHEN root IS NULL;
+        SELECT convert_from(substring(t.tgargs FROM 1 FOR position('\x00'::bytea IN t.tgargs) - 1), 'SQL_ASCII')
+          INTO severity
+          FROM pg_trigger t WHERE t.tgrelid = root AND t.tgname = 'j7599_claims_insert' AND t.tgnargs > 0;
+        CONTINUE WHEN severity IS NULL;
+        FOR rel IN SELECT j7599._claims_trigger_tables(cmd_rel) LOOP
+            IF NOT EXISTS (SELECT FROM pg_trigger t WHERE t.tgrelid = rel AND t.tgname = 'j7599_claims_insert') THEN
+                PERFORM j7599._claims_place_triggers(rel, severity);
+            END IF;
+        END LOOP;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION j7599._claims_inheriting_tables() IS
+'Internal: event trigger function; gives a table that now inherits from, or is a partition of, a table whose claims are enforced the claim triggers';
+
+CREATE EVENT TRIGGER j7599_claims_inheriting_tables ON ddl_command_end
+    WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE')
+    EXECUTE FUNCTION j7599._claims_inheriting_tables();
+COMMENT ON EVENT TRIGGER j7599_claims_inheriting_tables IS
+'Gives a table that comes to inherit from, or becomes a partition of, a table whose claims are enforced the claim triggers';
