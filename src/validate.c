@@ -28,9 +28,12 @@
  */
 #include "postgres.h"
 
+#include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "port/pg_bitutils.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/inval.h"
@@ -57,6 +60,9 @@ PG_FUNCTION_INFO_V1(j7599_finding_bits);
 PG_FUNCTION_INFO_V1(j7599_finding_set);
 PG_FUNCTION_INFO_V1(j7599_finding_set_text);
 PG_FUNCTION_INFO_V1(j7599_finding_set_bits);
+PG_FUNCTION_INFO_V1(j7599_finding_tally_add);
+PG_FUNCTION_INFO_V1(j7599_finding_tally_combine);
+PG_FUNCTION_INFO_V1(j7599_finding_tally_final);
 PG_FUNCTION_INFO_V1(j7599_row_findings);
 PG_FUNCTION_INFO_V1(j7599_finding_set_columns);
 PG_FUNCTION_INFO_V1(j7599_line_ok_text);
@@ -398,6 +404,117 @@ Datum
 j7599_finding_set_columns(PG_FUNCTION_ARGS)
 {
 	return finding_set_common(fcinfo, HOW_COLUMNS_KEPT);
+}
+
+/*
+ * The tally of finding sets: an aggregate over _finding_mask() values that
+ * counts the rows and, per bit, the rows whose set has it, so that
+ * audit_summary needs no grouping by set.  Its state is a bytea holding
+ * int64 rows, int64 nbits, then nbits counts; the final value is bigint[]
+ * {rows, count of bit 0, count of bit 1, ...}.  A state is created in the
+ * aggregate's memory context and then added to in place.
+ */
+#define TALLY_BITS		(SET_BYTES * 8)
+#define TALLY_SIZE		(VARHDRSZ + sizeof(int64) * (2 + TALLY_BITS))
+#define TALLY_HEAD(b)	((int64 *) VARDATA(b))
+
+static bytea *
+tally_new(FunctionCallInfo fcinfo)
+{
+	MemoryContext aggcxt;
+	bytea	   *b;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "j7599: _finding_tally called outside an aggregate");
+	b = (bytea *) MemoryContextAllocZero(aggcxt, TALLY_SIZE);
+	SET_VARSIZE(b, TALLY_SIZE);
+	TALLY_HEAD(b)[1] = TALLY_BITS;
+	return b;
+}
+
+/* a state of this build (another one could only come from a corrupt value) */
+static void
+tally_check(const bytea *b)
+{
+	if (VARSIZE_ANY(b) != TALLY_SIZE || VARATT_IS_SHORT(b) || TALLY_HEAD(b)[1] != TALLY_BITS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("j7599: not a finding tally of this library")));
+}
+
+Datum
+j7599_finding_tally_add(PG_FUNCTION_ARGS)
+{
+	bytea	   *state = PG_ARGISNULL(0) ? tally_new(fcinfo) : PG_GETARG_BYTEA_P(0);
+	int64	   *t = TALLY_HEAD(state);
+
+	t[0]++;
+	if (!PG_ARGISNULL(1))
+	{
+		bytea	   *set = PG_GETARG_BYTEA_PP(1);
+		const uint8 *bits = (const uint8 *) VARDATA_ANY(set);
+		int			len = Min((int) VARSIZE_ANY_EXHDR(set), SET_BYTES);
+
+		for (int i = 0; i < len; i++)
+		{
+			uint8		byte = bits[i];
+
+			while (byte != 0)
+			{
+				int			k = pg_rightmost_one_pos32(byte);
+
+				t[2 + i * 8 + k]++;
+				byte &= (uint8) (byte - 1);
+			}
+		}
+	}
+	PG_RETURN_BYTEA_P(state);
+}
+
+Datum
+j7599_finding_tally_combine(PG_FUNCTION_ARGS)
+{
+	bytea	   *a;
+	bytea	   *b;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	b = PG_GETARG_BYTEA_P(1);
+	tally_check(b);
+	a = PG_ARGISNULL(0) ? tally_new(fcinfo) : PG_GETARG_BYTEA_P(0);
+	tally_check(a);
+	TALLY_HEAD(a)[0] += TALLY_HEAD(b)[0];
+	for (int i = 0; i < TALLY_BITS; i++)
+		TALLY_HEAD(a)[2 + i] += TALLY_HEAD(b)[2 + i];
+	PG_RETURN_BYTEA_P(a);
+}
+
+Datum
+j7599_finding_tally_final(PG_FUNCTION_ARGS)
+{
+	Datum		elems[1 + TALLY_BITS];
+	bytea	   *b;
+
+	if (PG_ARGISNULL(0))
+	{
+		/* no rows at all */
+		for (int i = 0; i < 1 + TALLY_BITS; i++)
+			elems[i] = Int64GetDatum(0);
+	}
+	else
+	{
+		b = PG_GETARG_BYTEA_P(0);
+		tally_check(b);
+		elems[0] = Int64GetDatum(TALLY_HEAD(b)[0]);
+		for (int i = 0; i < TALLY_BITS; i++)
+			elems[1 + i] = Int64GetDatum(TALLY_HEAD(b)[2 + i]);
+	}
+	PG_RETURN_ARRAYTYPE_P(construct_array(elems, 1 + TALLY_BITS, INT8OID,
+										  sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 }
 
 Datum

@@ -14,6 +14,33 @@ RETURNS SETOF record
 COMMENT ON FUNCTION j7599._finding_bits() IS
 'Internal: the (rule, severity) of each bit of the set _finding_mask() returns, one row per rule and severity';
 
+-- The tally of finding sets: how many rows, and per bit how many rows carry
+-- it (rows_violated of each rule and severity), without grouping the rows by
+-- their set.  Parallel workers tally their share and the leader adds them up.
+CREATE OR REPLACE FUNCTION j7599._finding_tally_add(state bytea, finding_set bytea) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'j7599_finding_tally_add' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION j7599._finding_tally_add(bytea, bytea) IS
+'Internal: adds one row''s finding set to the state of j7599._finding_tally';
+CREATE OR REPLACE FUNCTION j7599._finding_tally_combine(a bytea, b bytea) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'j7599_finding_tally_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION j7599._finding_tally_combine(bytea, bytea) IS
+'Internal: adds two states of j7599._finding_tally (parallel workers'' shares)';
+CREATE OR REPLACE FUNCTION j7599._finding_tally_final(state bytea) RETURNS bigint[]
+    AS 'MODULE_PATHNAME', 'j7599_finding_tally_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION j7599._finding_tally_final(bytea) IS
+'Internal: the result of j7599._finding_tally: {rows, rows with bit 0, rows with bit 1, ...}';
+CREATE OR REPLACE AGGREGATE j7599._finding_tally(finding_set bytea) (
+    SFUNC = j7599._finding_tally_add,
+    STYPE = bytea,
+    COMBINEFUNC = j7599._finding_tally_combine,
+    FINALFUNC = j7599._finding_tally_final,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE j7599._finding_tally(bytea) IS
+'Internal: over _finding_mask() values, {rows, rows with bit 0 of _finding_bits(), rows with bit 1, ...}';
+-- callers need the aggregate, not its parts (run with the rights of its owner)
+REVOKE ALL ON FUNCTION j7599._finding_tally_add(bytea, bytea), j7599._finding_tally_combine(bytea, bytea),
+    j7599._finding_tally_final(bytea) FROM PUBLIC;
+
 -- jsonb of the primary key columns (alias t), or of the ctid without one.
 -- A view or a foreign table has neither: its row is named by all its
 -- columns (to_jsonb of the row), which finds it again whatever order the
@@ -181,15 +208,21 @@ DECLARE
         GROUP BY b.bit_no, b.rule, b.severity, tot.total
         ORDER BY CASE b.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, 3 DESC, 1$q$;
 BEGIN
-    -- one C call per row; rows are grouped by the set of findings they carry
-    head := 'SELECT j7599._finding_mask(' || j7599._call_args(tbl) || ') AS mask, count(*) AS n FROM ';
     IF NOT j7599._audit_progress_on() OR NOT j7599._audit_sliced(tbl) THEN
-        -- one query, free to use parallel workers
+        -- one query, free to use parallel workers: one C call per row, and
+        -- the rows tallied per bit of their finding set
         RETURN QUERY EXECUTE
-            'WITH m AS MATERIALIZED (' || head || tbl::text || ' AS t GROUP BY 1), '
-            || 'tot AS (SELECT coalesce(sum(n), 0)::bigint AS total FROM m) ' || report;
+            'WITH c AS (SELECT j7599._finding_tally(j7599._finding_mask(' || j7599._call_args(tbl) || ')) AS n FROM '
+            || tbl::text || ' AS t) '
+            || $q$SELECT b.rule, b.severity, c.n[b.bit_no + 2] AS rows_violated, c.n[1] AS rows_checked,
+                         round(100.0 * c.n[b.bit_no + 2] / nullif(c.n[1], 0), 2) AS pct_violated
+                  FROM c CROSS JOIN j7599._finding_bits() AS b
+                  WHERE c.n[b.bit_no + 2] > 0
+                  ORDER BY CASE b.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, 3 DESC, 1$q$;
         RETURN;
     END IF;
+    -- with progress: rows are grouped by the set of findings they carry
+    head := 'SELECT j7599._finding_mask(' || j7599._call_args(tbl) || ') AS mask, count(*) AS n FROM ';
     -- with progress: about ten slices by ctid range, a report after each
     FOR s IN SELECT * FROM j7599._audit_slices(tbl, 10) LOOP
         FOR m IN EXECUTE head || 'ONLY ' || s.leaf::text || ' AS t'

@@ -48,7 +48,7 @@ SELECT is(ARRAY(SELECT proname FROM ext_functions
           ARRAY['_audit_catalogue', '_audit_next_run_id', '_audit_progress', '_audit_progress_on', '_audit_sliced', '_audit_slices', '_audit_version', '_call_args', '_check_severity',
                 '_claim_args', '_claim_key_sql', '_claim_registration', '_claims_place_triggers', '_claims_root', '_claims_trigger_tables',
                 '_column_kind', '_drop_enforcement', '_enforce_trigger_args', '_enforced_severity', '_enforcing_ancestor',
-                '_finding_bits', '_finding_mask', '_install_trigger', '_key_text', '_legacy_date', '_legacy_number', '_line_or_null',
+                '_finding_bits', '_finding_mask', '_finding_tally', '_install_trigger', '_key_text', '_legacy_date', '_legacy_number', '_line_or_null',
                 '_place_quarantine_notice', '_place_trigger', '_quarantine_last_id', '_quarantine_partitions',
                 '_quarantine_quiet',
                 '_refuse_if_enforced_by_parent', '_registration', '_report_axis', '_report_bars', '_report_color',
