@@ -1398,6 +1398,7 @@ load_ndc_codes(pc_cache *c, Snapshot snap)
 		if (x->source == NULL)
 			x->source = "j7599.ndc_code";
 		x->valid = col_range(t, i, 5);
+		x->code_row = pc_code_lookup(c, x->code);	/* the codes are loaded first */
 		n++;
 	}
 	c->nndc = n;

@@ -142,6 +142,7 @@ typedef struct pc_ndc_code
 {
 	int64		ndc;			/* the 11 digits as a number */
 	uint32		code;			/* pc_code_key */
+	const struct pc_code *code_row;	/* its row of hcpcs_code, or NULL */
 	char		code_text[6];
 	pc_range	valid;
 	const char *drug_name;

@@ -305,7 +305,7 @@ rules_specific_code_ndc(rctx *r)
 
 		if (x->code == r->code_key)
 			continue;
-		row = pc_code_lookup(r->c, x->code);
+		row = x->code_row;
 		if (in->service_date.isnull
 			? (x->valid.hi != PG_INT64_MAX || (row != NULL && row->valid.hi != PG_INT64_MAX))
 			: (!pc_range_contains(&x->valid, in->service_date.value) ||
