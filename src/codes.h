@@ -18,6 +18,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* the parsers every row goes through: kept together in the hot code */
+#if defined(__GNUC__) || defined(__clang__)
+#define CODES_HOT __attribute__((hot))
+#else
+#define CODES_HOT
+#endif
+
 #define CODES_REASON_MAX 160
 
 /* ---------------------------------------------------------------- HCPCS */
@@ -58,7 +65,7 @@ extern bool hcpcs_parse_modifier(const char *s, size_t len, int position,
 
 /* a whole line in any of the accepted input forms */
 extern bool hcpcs_parse_line(const char *s, size_t len, hcpcs_line_parts *out,
-							 char *reason);
+							 char *reason) CODES_HOT;
 
 /*
  * Order-preserving packing into 63 bits: comparing two packed values as
@@ -66,7 +73,7 @@ extern bool hcpcs_parse_line(const char *s, size_t len, hcpcs_line_parts *out,
  */
 extern uint64_t hcpcs_pack(const hcpcs_line_parts *p);
 /* false when v is not the packing of a valid line (binary input, corruption) */
-extern bool hcpcs_unpack(uint64_t v, hcpcs_line_parts *out);
+extern bool hcpcs_unpack(uint64_t v, hcpcs_line_parts *out) CODES_HOT;
 /* canonical text, "J7599-JZ-KX"; returns its length; buf >= HCPCS_LINE_TEXT_MAX */
 extern size_t hcpcs_format(const hcpcs_line_parts *p, char *buf);
 
@@ -84,7 +91,7 @@ typedef enum ndc_style
 	NDC_STYLE_6_4_2				/* 000069-0150-01 */
 } ndc_style;
 
-extern bool ndc_parse(const char *s, size_t len, int64_t *out, char *reason);
+extern bool ndc_parse(const char *s, size_t len, int64_t *out, char *reason) CODES_HOT;
 extern bool ndc_value_ok(int64_t v);
 /* true when the NDC has an 11-digit form (its 6-digit labeler starts with 0) */
 extern bool ndc_has_11(int64_t v);
@@ -104,7 +111,7 @@ extern bool ndc_style_from_name(const char *name, size_t len, ndc_style *out);
  * an optional dot after the third.  out gets upper case without the dot.
  */
 extern bool icd10_parse(const char *s, size_t len, char out[ICD10_NORM_MAX],
-						char *reason);
+						char *reason) CODES_HOT;
 
 /* -------------------------------------------------------- place of service */
 

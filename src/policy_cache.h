@@ -67,7 +67,7 @@ pc_range_contains(const pc_range *r, DateADT d)
 }
 
 /* 5-character code [0-9A-Z]{5} -> key (0 for anything else) */
-extern uint32 pc_code_key(const char *code5);
+extern uint32 pc_code_key(const char *code5) pg_attribute_hot;
 
 typedef struct pc_code
 {
@@ -89,7 +89,7 @@ typedef enum pc_drug_line
 } pc_drug_line;
 
 /* two-character modifier -> 0..1295 (digits then letters), -1 if malformed */
-extern int	pc_modifier_index(const char *mod2);
+extern int	pc_modifier_index(const char *mod2) pg_attribute_hot;
 
 #define PC_NMODIFIERS 1296
 
@@ -240,14 +240,14 @@ typedef struct pc_cache pc_cache;
  * stays valid until the next pc_get() call.  Must run inside a transaction;
  * raises an error when the tables cannot be read.
  */
-extern pc_cache *pc_get(void);
+extern pc_cache *pc_get(void) pg_attribute_hot;
 
-extern const pc_code *pc_code_lookup(const pc_cache *c, uint32 key);
+extern const pc_code *pc_code_lookup(const pc_cache *c, uint32 key) pg_attribute_hot;
 /* a code of some drug_code row, whether or not hcpcs_code lists it */
-extern bool pc_code_has_drug_name(const pc_cache *c, uint32 key);
-extern const pc_modifier *pc_modifier_lookup(const pc_cache *c, int index);
-extern const pc_conflict *pc_conflict_lookup(const pc_cache *c, int i, int j);
-extern const pc_pos *pc_pos_lookup(const pc_cache *c, int code);
+extern bool pc_code_has_drug_name(const pc_cache *c, uint32 key) pg_attribute_hot;
+extern const pc_modifier *pc_modifier_lookup(const pc_cache *c, int index) pg_attribute_hot;
+extern const pc_conflict *pc_conflict_lookup(const pc_cache *c, int i, int j) pg_attribute_hot;
+extern const pc_pos *pc_pos_lookup(const pc_cache *c, int code) pg_attribute_hot;
 
 extern const char *pc_hcpcs_label(const pc_cache *c);
 extern const char *pc_modifier_label(const pc_cache *c);
@@ -256,7 +256,7 @@ extern const char *pc_pos_label(const pc_cache *c);
 extern const narr_index *pc_drug_index(const pc_cache *c);
 
 /* the ndc_code rows of an NDC (11 digits as a number), sorted by code; count in *n */
-extern const pc_ndc_code *pc_ndc_lookup(const pc_cache *c, int64 ndc, int *n);
+extern const pc_ndc_code *pc_ndc_lookup(const pc_cache *c, int64 ndc, int *n) pg_attribute_hot;
 
 /*
  * The rule settings for a payer index (-1: no or an unknown payer, only the
@@ -266,14 +266,14 @@ extern const pc_ndc_code *pc_ndc_lookup(const pc_cache *c, int64 ndc, int *n);
  * PC_SETTING_NONE/OFF) and one more, 1 when some entry is an error, resolved
  * at load time per payer and stretch of dates.
  */
-extern const int8 *pc_settings(const pc_cache *c, int payer, bool has_date, DateADT d);
+extern const int8 *pc_settings(const pc_cache *c, int payer, bool has_date, DateADT d) pg_attribute_hot;
 /* the cache has any rule setting at all */
-extern bool pc_has_settings(const pc_cache *c);
+extern bool pc_has_settings(const pc_cache *c) pg_attribute_hot;
 extern const pc_drug *pc_drug_get(const pc_cache *c, int id);
 
 /* payer by id or alias (see above); -1 when unknown */
-extern int	pc_payer_resolve(pc_cache *c, const char *s, int len);
-extern const pc_payer *pc_payer_get(const pc_cache *c, int index);
+extern int	pc_payer_resolve(pc_cache *c, const char *s, int len) pg_attribute_hot;
+extern const pc_payer *pc_payer_get(const pc_cache *c, int index) pg_attribute_hot;
 
 /*
  * The cascade for payer index, code key and date.  Resolved at load time for
@@ -282,7 +282,7 @@ extern const pc_payer *pc_payer_get(const pc_cache *c, int index);
  * the cache; it is never NULL (nothing resolved: any = false).
  */
 extern const pc_resolved *pc_policy_resolve(const pc_cache *c, int payer,
-											uint32 code, DateADT d);
+											uint32 code, DateADT d) pg_attribute_hot;
 
 /*
  * j7599.unit_limit: the rows of one code key (n of them, sorted by code
@@ -312,6 +312,6 @@ struct RelationData;
 extern void pc_reference_changed(struct RelationData *rel);
 
 /* for tests and monitoring: loads so far in this backend */
-extern int64 pc_load_count(void);
+extern int64 pc_load_count(void) pg_attribute_hot;
 
 #endif							/* J7599_POLICY_CACHE_H */

@@ -234,14 +234,14 @@ typedef struct rule_input
 } rule_input;
 
 /* everything NULL */
-extern void rules_input_init(rule_input *in);
+extern void rules_input_init(rule_input *in) pg_attribute_hot;
 
 /* the line from a j7599.hcpcs_line value (raises XX001 on a corrupt value) */
-extern void rules_set_line_value(rule_input *in, uint64 packed);
+extern void rules_set_line_value(rule_input *in, uint64 packed) pg_attribute_hot;
 /* the line from parts already parsed */
 extern void rules_set_line_parts(rule_input *in, const hcpcs_line_parts *parts);
 /* the line as text: parsed by rules_run; bad syntax is LINE_MALFORMED */
-extern void rules_set_line_text(rule_input *in, Datum d, bool isnull);
+extern void rules_set_line_text(rule_input *in, Datum d, bool isnull) pg_attribute_hot;
 
 /*
  * Any text-like argument (text, varchar, bpchar Datums): read in place, even
@@ -267,7 +267,7 @@ rules_set_text(rule_text *t, Datum d, bool isnull)
 	t->isnull = false;
 }
 
-extern void rules_set_date(rule_date *t, Datum d, bool isnull);
+extern void rules_set_date(rule_date *t, Datum d, bool isnull) pg_attribute_hot;
 
 static inline void
 rules_set_count(rule_count *t, int64 v, bool isnull)
@@ -286,9 +286,9 @@ rules_set_count(rule_count *t, int64 v, bool isnull)
  * UNITS_MALFORMED, DAYS_SUPPLY_MALFORMED.  Only fractional units allocate
  * (their numeric, in the current memory context).
  */
-extern void rules_set_date_text(rule_date *t, Datum d, bool isnull);
-extern void rules_set_count_text(rule_count *t, Datum d, bool isnull);
-extern void rules_set_units_text(rule_input *in, Datum d, bool isnull);
+extern void rules_set_date_text(rule_date *t, Datum d, bool isnull) pg_attribute_hot;
+extern void rules_set_count_text(rule_count *t, Datum d, bool isnull) pg_attribute_hot;
+extern void rules_set_units_text(rule_input *in, Datum d, bool isnull) pg_attribute_hot;
 
 /*
  * How a column or argument of a given type is handed to the engine, for the
@@ -325,16 +325,16 @@ extern bool rules_col_fits(rule_field input, rule_col_kind k);
  * source per call.
  */
 extern void rules_set_column(rule_input *in, rule_field input, rule_col_kind k,
-							 Datum d, bool isnull);
+							 Datum d, bool isnull) pg_attribute_hot;
 
-extern void rules_set_units_numeric(rule_input *in, Datum d, bool isnull);
-extern void rules_set_units_int(rule_input *in, int64 v, bool isnull);
+extern void rules_set_units_numeric(rule_input *in, Datum d, bool isnull) pg_attribute_hot;
+extern void rules_set_units_int(rule_input *in, int64 v, bool isnull) pg_attribute_hot;
 
-extern void rules_set_ndc_text(rule_input *in, Datum d, bool isnull);
-extern void rules_set_ndc_value(rule_input *in, int64 v, bool isnull);
+extern void rules_set_ndc_text(rule_input *in, Datum d, bool isnull) pg_attribute_hot;
+extern void rules_set_ndc_value(rule_input *in, int64 v, bool isnull) pg_attribute_hot;
 
 /* one dx source: a text[] (is_array) or a single text; NULLs are skipped */
-extern void rules_add_dx(rule_input *in, Datum d, bool isnull, bool is_array);
+extern void rules_add_dx(rule_input *in, Datum d, bool isnull, bool is_array) pg_attribute_hot;
 
 extern void rules_set_days_supply(rule_input *in, int64 v, bool isnull);
 
@@ -378,10 +378,10 @@ typedef struct rule_findings
  * POS_UNKNOWN (syntax only), DX_MALFORMED and LINE_MALFORMED.
  * A NULL line gives no findings.
  */
-extern void rules_run(const rule_input *in, rule_findings *out, int flags);
+extern void rules_run(const rule_input *in, rule_findings *out, int flags) pg_attribute_hot;
 
 /* line_ok: the table-free rules hold (NULL arguments are no failure) */
-extern bool rules_line_ok(const rule_input *in);
+extern bool rules_line_ok(const rule_input *in) pg_attribute_hot;
 
 /* -1 when there is no finding, else the highest severity found */
 extern int	rules_worst(const rule_findings *f);

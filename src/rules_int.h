@@ -186,7 +186,7 @@ units_numeric(const rule_input *in)
 }
 
 /* units given as numeric: finite and greater than zero? (memoised) */
-extern bool rules_units_positive(Numeric n);
+extern bool rules_units_positive(Numeric n) pg_attribute_hot;
 extern int	rules_numeric_compare(Numeric a, Numeric b);
 /* the units as text, for a message (allocates: messages only) */
 extern void rules_format_units(const rule_input *in, char *buf, size_t size) pg_attribute_cold;
@@ -278,28 +278,28 @@ dx_next(dx_iter *di, const char **ptr, int *len)
 /* ------------------------------------------------------------ families */
 
 /* rules_line.c */
-extern void rules_code_unknown(rctx *r);
-extern void rules_modifiers(rctx *r);
-extern void rules_units(rctx *r);
-extern void rules_malformed_inputs(rctx *r);
+extern void rules_code_unknown(rctx *r) pg_attribute_hot;
+extern void rules_modifiers(rctx *r) pg_attribute_hot;
+extern void rules_units(rctx *r) pg_attribute_hot;
+extern void rules_malformed_inputs(rctx *r) pg_attribute_hot;
 
 /* rules_codes.c */
-extern void rules_ndc_syntax(rctx *r);
+extern void rules_ndc_syntax(rctx *r) pg_attribute_hot;
 /* returns the place of service code, or -1 when none or malformed */
-extern int	rules_pos_syntax(rctx *r);
-extern void rules_dx_syntax(rctx *r);
+extern int	rules_pos_syntax(rctx *r) pg_attribute_hot;
+extern void rules_dx_syntax(rctx *r) pg_attribute_hot;
 
 /* rules_policy.c: every rule of a NOC line, in report order */
-extern void rules_noc(rctx *r, int pos);
+extern void rules_noc(rctx *r, int pos) pg_attribute_hot;
 /* who a policy rule speaks for: "the Medicare policy" */
 extern const char *rules_payer_name(rctx *r, int payer) pg_attribute_cold;
 
 /* rules_narrative.c */
-extern void rules_scan_narrative(rctx *r);
-extern void rules_narrative_incomplete(rctx *r, const pc_resolved *pol);
-extern void rules_specific_code(rctx *r);
-extern void rules_specific_code_ndc(rctx *r);
+extern void rules_scan_narrative(rctx *r) pg_attribute_hot;
+extern void rules_narrative_incomplete(rctx *r, const pc_resolved *pol) pg_attribute_hot;
+extern void rules_specific_code(rctx *r) pg_attribute_hot;
+extern void rules_specific_code_ndc(rctx *r) pg_attribute_hot;
 /* the payer of the line, resolved once (-1: none or unknown) */
-extern int	rules_payer(rctx *r);
+extern int	rules_payer(rctx *r) pg_attribute_hot;
 
 #endif							/* J7599_RULES_INT_H */
