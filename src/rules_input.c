@@ -488,63 +488,37 @@ rules_set_days_supply(rule_input *in, int64 v, bool isnull)
 
 /* ----------------------------------------------------------- units, dates */
 
-static Numeric
-numeric_zero(void)
-{
-	static Numeric zero = NULL;
-
-	if (zero == NULL)
-	{
-		MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
-
-		zero = int64_to_numeric(0);
-		MemoryContextSwitchTo(old);
-	}
-	return zero;
-}
-
 /*
- * Units given as numeric: finite and greater than zero?  Remembered by the
- * bytes of the value, which repeat (1, 2, 30...): the last few are kept.
+ * Units given as numeric: finite and greater than zero?  Read from the
+ * value's header, as numeric.c lays it out (the stored format, which
+ * pg_upgrade keeps across releases, see "struct NumericData" there): the
+ * first 16 bits tell a special value (NaN, Infinity, -Infinity) from a
+ * number, the short format from the long one, and the sign; a zero has no
+ * digits at all (numeric values are stored without leading or trailing
+ * zero digits).
  */
-#define UNITS_MEMO 8
-#define UNITS_MEMO_BYTES 16
+#define NUM_FORMAT_MASK		0xC000
+#define NUM_SPECIAL			0xC000	/* NaN, +Inf, -Inf */
+#define NUM_SHORT			0x8000
+#define NUM_SHORT_NEG		0x2000
+#define NUM_LONG_NEG		0x4000
 
 bool
 rules_units_positive(Numeric n)
 {
-	static struct
-	{
-		int			len;
-		bool		result;
-		char		bytes[UNITS_MEMO_BYTES];
-	}			memo[UNITS_MEMO];
-	static int	next = 0;
-	static bool init = false;
-	int			len = (int) VARSIZE(n);
-	bool		result;
-	int			i;
+	const char *p = VARDATA_ANY(n);
+	Size		len = VARSIZE_ANY_EXHDR(n);
+	uint16		head;
 
-	if (!init)
-	{
-		for (i = 0; i < UNITS_MEMO; i++)
-			memo[i].len = -1;
-		init = true;
-	}
-	for (i = 0; i < UNITS_MEMO; i++)
-		if (memo[i].len == len && memcmp(memo[i].bytes, n, len) == 0)
-			return memo[i].result;
-	result = !numeric_is_nan(n) && !numeric_is_inf(n) &&
-		DatumGetInt32(DirectFunctionCall2(numeric_cmp, NumericGetDatum(n),
-										  NumericGetDatum(numeric_zero()))) > 0;
-	if (len <= UNITS_MEMO_BYTES)
-	{
-		memcpy(memo[next].bytes, n, len);
-		memo[next].len = len;
-		memo[next].result = result;
-		next = (next + 1) % UNITS_MEMO;
-	}
-	return result;
+	if (len < sizeof(uint16))
+		return false;
+	memcpy(&head, p, sizeof(uint16));
+	if ((head & NUM_FORMAT_MASK) == NUM_SPECIAL)
+		return false;
+	if ((head & NUM_FORMAT_MASK) == NUM_SHORT)
+		return len > sizeof(uint16) && (head & NUM_SHORT_NEG) == 0;
+	/* long format: sign and display scale, then the weight, then digits */
+	return len > 2 * sizeof(uint16) && (head & NUM_FORMAT_MASK) != NUM_LONG_NEG;
 }
 
 int

@@ -5,7 +5,7 @@
 -- code inserted below never outlive it.
 
 BEGIN;
-SELECT plan(166);
+SELECT plan(168);
 
 -- --------------------------------------------------------------- helpers
 
@@ -374,5 +374,23 @@ SELECT is((SELECT array_agg(rule ORDER BY rule) FROM j7599.validate('J7599-JW-JZ
           (SELECT array_agg(rule ORDER BY rule) FROM j7599.validate('J7599-JW-JZ'::text)),
           'both overloads find the same');
 
+-- UNITS_INVALID reads the sign of a numeric from its stored form: it must
+-- agree with numeric's own comparison in both stored formats (short: small
+-- weights and scales; long: 1e200, 1e-200, a scale past 63) and on the
+-- special values
+CREATE TEMP TABLE units_cases (u numeric);
+INSERT INTO units_cases VALUES (0), (-0), (0.000), (1), (-1), (2.5), (-2.5), (0.0001), (-0.0001), (30),
+    (1e200), (-1e200), (1e-200), (-1e-200), (0.0000000000000000000000000000000000000000000000000000000000000000001),
+    (-0.0000000000000000000000000000000000000000000000000000000000000000001),
+    (1.0000000000000000000000000000000000000000000000000000000000000000001),
+    (0.000000000000000000000000000000000000000000000000000000000000000000000),
+    (123456789012345678901234567890), ('NaN'), ('Infinity'), ('-Infinity');
+SELECT is((SELECT count(*) FROM units_cases AS c
+           WHERE EXISTS (SELECT FROM j7599.validate(line => 'J7599', units => c.u) AS f WHERE f.rule = 'UNITS_INVALID')
+                 IS DISTINCT FROM NOT (c.u > 0 AND c.u < 'Infinity')),
+          0::bigint, 'UNITS_INVALID fires exactly when the units are not a finite number above zero, in every stored form');
+SELECT is((SELECT count(*) FROM units_cases AS c
+           WHERE j7599.line_ok(line => 'J7599'::j7599.hcpcs_line, units => c.u) IS DISTINCT FROM (c.u > 0 AND c.u < 'Infinity')),
+          0::bigint, 'and line_ok agrees');
 SELECT * FROM finish();
 ROLLBACK;
