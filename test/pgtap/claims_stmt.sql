@@ -10,22 +10,7 @@ BEGIN;
 SET LOCAL search_path = public, j7599;
 SELECT plan(38);
 
-CREATE FUNCTION pg_temp.attempt(sql text) RETURNS jsonb LANGUAGE plpgsql AS $$
-DECLARE
-    st text; msg text; det text;
-BEGIN
-    BEGIN
-        EXECUTE sql;
-        RAISE EXCEPTION USING ERRCODE = 'JT000', MESSAGE = 'statement succeeded';
-    EXCEPTION WHEN OTHERS THEN
-        GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-    END;
-    IF st = 'JT000' THEN
-        RETURN jsonb_build_object('state', '00000');
-    END IF;
-    RETURN jsonb_build_object('state', st, 'message', msg, 'detail', det);
-END
-$$;
+\ir lib/attempt.sql
 
 CREATE TABLE cs (id serial PRIMARY KEY, claim_id int, line text, dos date, units numeric, ndc text, payer text);
 CREATE INDEX ON cs (claim_id);

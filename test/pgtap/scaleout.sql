@@ -11,22 +11,7 @@
 BEGIN;
 SELECT plan(25);
 
-CREATE FUNCTION pg_temp.attempt(sql text) RETURNS jsonb LANGUAGE plpgsql AS $$
-DECLARE
-    st text; msg text; det text;
-BEGIN
-    BEGIN
-        EXECUTE sql;
-        RAISE EXCEPTION USING ERRCODE = 'JT000', MESSAGE = 'statement succeeded';
-    EXCEPTION WHEN OTHERS THEN
-        GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-    END;
-    IF st = 'JT000' THEN
-        RETURN jsonb_build_object('state', '00000');
-    END IF;
-    RETURN jsonb_build_object('state', st, 'message', msg, 'detail', det);
-END
-$$;
+\ir lib/attempt.sql
 -- the first line of the detail of the statement's error
 CREATE FUNCTION pg_temp.first_line(sql text) RETURNS text LANGUAGE sql AS $$
     SELECT split_part(pg_temp.attempt(sql) ->> 'detail', E'\n', 1)

@@ -13,22 +13,7 @@ SET LOCAL search_path = public, j7599;
 SELECT plan(22);
 
 -- how a statement ended: the SQLSTATE, message and detail of its error
-CREATE FUNCTION pg_temp.attempt(sql text) RETURNS jsonb LANGUAGE plpgsql AS $$
-DECLARE
-    st text; msg text; det text;
-BEGIN
-    BEGIN
-        EXECUTE sql;
-        RAISE EXCEPTION USING ERRCODE = 'JT000', MESSAGE = 'statement succeeded';
-    EXCEPTION WHEN OTHERS THEN
-        GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-    END;
-    IF st = 'JT000' THEN
-        RETURN jsonb_build_object('state', '00000');
-    END IF;
-    RETURN jsonb_build_object('state', st, 'message', msg, 'detail', det);
-END
-$$;
+\ir lib/attempt.sql
 
 CREATE ROLE j7599_tap_secenf_writer NOLOGIN;
 
