@@ -2,24 +2,26 @@
  * Audits over several databases (shards): each shard reports its part with
  * audit_partial, a coordinator adds the parts up with audit_combine, and the
  * result is exactly what audit_summary gives over all the rows in one
- * database.  A part is a list of (finding set, rows): the sets of different
- * shards add up exactly, where per-rule counts would lose the rows_checked of
- * a shard on which a rule never fires.
+ * database.  A part is the tally audit_summary makes of its rows: how many
+ * rows, and per bit of the finding set (one bit per rule and severity,
+ * _finding_bits()) how many rows carry it.  Tallies add up exactly, where
+ * audit_summary's rows would lose the rows_checked of a shard on which a rule
+ * never fires.
  *
- * A finding set means something only to the rule catalogue that wrote it
- * (one bit per rule and severity, _finding_bits()).  Every part carries the
- * extension version and a digest of the catalogue, and audit_combine refuses
- * a part written by another version or catalogue than its own (22023).
+ * The bits mean something only to the rule catalogue that wrote them.  Every
+ * part carries the extension version and a digest of the catalogue, and
+ * audit_combine refuses a part written by another version or catalogue than
+ * its own (22023).
  */
 
 CREATE TYPE j7599.audit_part AS (
     version     text,
     catalogue   text,
-    finding_set bytea,
-    rows        bigint
+    rows        bigint,
+    violated    bigint[]
 );
 COMMENT ON TYPE j7599.audit_part IS
-'One row of an audit''s partial result (j7599.audit_partial): how many rows of a table carry one set of findings, with the extension version and rule catalogue that wrote the set';
+'An audit''s partial result on one shard (j7599.audit_partial): how many rows, and per bit of _finding_bits() (element bit_no + 1) how many of them carry it, with the extension version and rule catalogue that wrote it';
 
 CREATE FUNCTION j7599._audit_catalogue() RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE
@@ -43,28 +45,22 @@ COMMENT ON FUNCTION j7599._audit_version() IS
 'Internal: the version of j7599 installed in this database, as audit_partial writes it into its parts';
 
 -- One query, free to use parallel workers (a shard audits its rows as
--- audit_summary does); an empty table still gives one part, with 0 rows,
--- so that its version is checked too.
+-- audit_summary does, with the same tally); one part per call, an empty
+-- table's with 0 rows, so that its version is checked too.
 CREATE FUNCTION j7599.audit_partial(tbl regclass)
 RETURNS SETOF j7599.audit_part
 LANGUAGE plpgsql STABLE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-    my_version constant text := j7599._audit_version();
-    my_catalogue constant text := j7599._audit_catalogue();
 BEGIN
     RETURN QUERY EXECUTE
-        'SELECT $1, $2, j7599._finding_mask(' || j7599._call_args(tbl) || '), count(*) FROM '
-        || tbl::text || ' AS t GROUP BY 3'
-        USING my_version, my_catalogue;
-    IF NOT FOUND THEN
-        RETURN NEXT ROW(my_version, my_catalogue, '\x'::bytea, 0::bigint)::j7599.audit_part;
-    END IF;
+        'SELECT $1, $2, c.n[1], c.n[2:] FROM (SELECT j7599._finding_tally(j7599._finding_mask('
+        || j7599._call_args(tbl) || ')) AS n FROM ' || tbl::text || ' AS t) AS c'
+        USING j7599._audit_version(), j7599._audit_catalogue();
 END
 $$;
 COMMENT ON FUNCTION j7599.audit_partial(regclass) IS
-'For a registered table on one shard: how many rows carry each set of findings, with the version and rule catalogue that wrote them (one row with 0 rows for an empty table). j7599.audit_combine adds up the parts of every shard exactly. Runs as the caller; takes only the lock of a SELECT';
+'For a registered table on one shard: one part, how many rows and per rule and severity how many of them break it, with the version and rule catalogue that wrote it (0 rows for an empty table). j7599.audit_combine adds up the parts of every shard exactly. Runs as the caller; takes only the lock of a SELECT';
 
 CREATE FUNCTION j7599.audit_combine(parts j7599.audit_part[])
 RETURNS TABLE(rule text, severity text, rows_violated bigint, rows_checked bigint, pct_violated numeric)
@@ -74,6 +70,8 @@ AS $$
 DECLARE
     my_version constant text := j7599._audit_version();
     my_catalogue constant text := j7599._audit_catalogue();
+    -- the tally's length: the bits of _finding_bits(), rounded up to bytes
+    n_bits constant int := (SELECT 8 * (max(b.bit_no) / 8 + 1) FROM j7599._finding_bits() AS b);
     bad j7599.audit_part;
 BEGIN
     SELECT p.* INTO bad FROM unnest(parts) AS p
@@ -87,20 +85,24 @@ BEGIN
                                   my_version, left(my_catalogue, 12)),
                   HINT = 'Update j7599 on every node to the same version (ALTER EXTENSION j7599 UPDATE), then audit again.';
     END IF;
-    IF EXISTS (SELECT FROM unnest(parts) AS p WHERE p.finding_set IS NULL OR p.rows IS NULL OR p.rows < 0) THEN
-        RAISE EXCEPTION 'audit part without a finding set or with a negative row count'
+    IF EXISTS (SELECT FROM unnest(parts) AS p
+               WHERE p.rows IS NULL OR p.rows < 0 OR p.violated IS NULL
+                  OR cardinality(p.violated) <> n_bits OR array_position(p.violated, NULL) IS NOT NULL
+                  OR 0 > ANY (p.violated)) THEN
+        RAISE EXCEPTION 'audit part without its counts, or with a negative row count'
             USING ERRCODE = 'invalid_parameter_value',
                   DETAIL = 'Every part must be a row of j7599.audit_partial() as it returned it.';
     END IF;
-    -- the report of audit_summary, over the sets of every part
+    -- the report of audit_summary, over the sum of every part's counts
     RETURN QUERY
-        WITH m AS (SELECT p.finding_set AS mask, sum(p.rows) AS n FROM unnest(parts) AS p GROUP BY 1),
-             tot AS (SELECT coalesce(sum(m.n), 0)::bigint AS total FROM m)
-        SELECT b.rule, b.severity, sum(m.n)::bigint AS rows_violated, tot.total AS rows_checked,
-               round(100.0 * sum(m.n) / nullif(tot.total, 0), 2) AS pct_violated
-        FROM m CROSS JOIN tot
-        JOIN j7599._finding_bits() AS b ON b.bit_no < 8 * length(m.mask) AND get_bit(m.mask, b.bit_no) = 1
-        GROUP BY b.bit_no, b.rule, b.severity, tot.total
+        WITH tot AS (SELECT coalesce(sum(p.rows), 0)::bigint AS total FROM unnest(parts) AS p),
+             v AS (SELECT (u.i - 1)::int AS bit_no, sum(u.n)::bigint AS n
+                   FROM unnest(parts) AS p, unnest(p.violated) WITH ORDINALITY AS u(n, i)
+                   GROUP BY 1)
+        SELECT b.rule, b.severity, v.n AS rows_violated, tot.total AS rows_checked,
+               round(100.0 * v.n / nullif(tot.total, 0), 2) AS pct_violated
+        FROM v JOIN j7599._finding_bits() AS b ON b.bit_no = v.bit_no CROSS JOIN tot
+        WHERE v.n > 0
         ORDER BY CASE b.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, 3 DESC, 1;
 END
 $$;

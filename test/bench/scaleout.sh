@@ -107,7 +107,7 @@ for n in 1 2 3; do
 		for c in $(seq 1 $n); do
 			echo "CREATE FOREIGN TABLE c${n}_s$c PARTITION OF c$n FOR VALUES WITH (MODULUS $n, REMAINDER $((c - 1)))
 			          SERVER shard$c OPTIONS (table_name 'c$n');"
-			echo "CREATE FOREIGN TABLE c${n}_part_s$c (version text, catalogue text, finding_set bytea, rows bigint)
+			echo "CREATE FOREIGN TABLE c${n}_part_s$c (version text, catalogue text, rows bigint, violated bigint[])
 			          SERVER shard$c OPTIONS (table_name 'c${n}_part');"
 			parts="$parts${parts:+ UNION ALL }SELECT * FROM c${n}_part_s$c"
 		done

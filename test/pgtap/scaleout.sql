@@ -9,7 +9,7 @@
 --
 -- Runs in one transaction and rolls back: tables and roles never outlive it.
 BEGIN;
-SELECT plan(25);
+SELECT plan(27);
 
 \ir lib/attempt.sql
 -- the first line of the detail of the statement's error
@@ -156,32 +156,38 @@ SELECT is((SELECT DISTINCT rows_checked FROM j7599.audit_combine(ARRAY(
               SELECT p FROM j7599.audit_partial('so_s2') AS p))), 400::bigint,
           'rows_checked counts the rows of the shard on which no rule fires');
 SELECT is(pg_temp.rows_of($$SELECT * FROM j7599.audit_partial('so_s3')$$),
-          ARRAY[ROW(j7599._audit_version(), j7599._audit_catalogue(), '\x'::bytea, 0)::j7599.audit_part::text],
+          ARRAY[ROW(j7599._audit_version(), j7599._audit_catalogue(), 0,
+                    array_fill(0::bigint, ARRAY[8 * ((SELECT max(bit_no) FROM j7599._finding_bits()) / 8 + 1)]))::j7599.audit_part::text],
           'an empty shard gives one part with 0 rows, carrying its version');
 SELECT is((SELECT count(*) FROM j7599.audit_combine(ARRAY(SELECT p FROM j7599.audit_partial('so_s3') AS p))),
           0::bigint, 'the empty shard alone: no rule, as audit_summary of an empty table');
 SELECT is((SELECT count(*) FROM j7599.audit_combine('{}')), 0::bigint, 'no part at all: no row');
 SELECT is((SELECT sum(rows) FROM j7599.audit_partial('so_s1')), 330::numeric, 'a part counts every row of its shard once');
+SELECT is((SELECT count(*) FROM j7599.audit_partial('so_s1')), 1::bigint, 'one part per shard');
 
 -- parts written by another version, or another rule catalogue
 SELECT is(pg_temp.attempt($$SELECT * FROM j7599.audit_combine(ARRAY(
               SELECT p FROM j7599.audit_partial('so_s2') AS p UNION ALL
-              SELECT ROW('1.0', p.catalogue, p.finding_set, p.rows)::j7599.audit_part
+              SELECT ROW('1.0', p.catalogue, p.rows, p.violated)::j7599.audit_part
                 FROM j7599.audit_partial('so_s1') AS p))$$) ->> 'state', '22023',
           'a part of version 1.0 among 1.1 parts is refused with 22023');
 SELECT is(pg_temp.attempt($$SELECT * FROM j7599.audit_combine(ARRAY(
-              SELECT ROW('1.0', p.catalogue, p.finding_set, p.rows)::j7599.audit_part
+              SELECT ROW('1.0', p.catalogue, p.rows, p.violated)::j7599.audit_part
                 FROM j7599.audit_partial('so_s1') AS p))$$) ->> 'detail',
           format('A part was written by j7599 1.0 (rule catalogue %s); this database runs j7599 %s (rule catalogue %s).',
                  left(j7599._audit_catalogue(), 12), j7599._audit_version(), left(j7599._audit_catalogue(), 12)),
           '... the detail names both versions');
 SELECT is(pg_temp.attempt($$SELECT * FROM j7599.audit_combine(ARRAY(
-              SELECT ROW(p.version, 'deadbeef', p.finding_set, p.rows)::j7599.audit_part
+              SELECT ROW(p.version, 'deadbeef', p.rows, p.violated)::j7599.audit_part
                 FROM j7599.audit_partial('so_s1') AS p))$$) ->> 'state', '22023',
           'a part of the same version but another rule catalogue is refused too');
 SELECT is(pg_temp.attempt($$SELECT * FROM j7599.audit_combine(ARRAY[ROW(j7599._audit_version(), j7599._audit_catalogue(),
-              NULL, 5)::j7599.audit_part])$$) ->> 'state', '22023',
-          'a part without a finding set is refused');
+              5, NULL)::j7599.audit_part])$$) ->> 'state', '22023',
+          'a part without its counts is refused');
+SELECT is(pg_temp.attempt($$SELECT * FROM j7599.audit_combine(ARRAY(
+              SELECT ROW(p.version, p.catalogue, p.rows, p.violated[1:3])::j7599.audit_part
+                FROM j7599.audit_partial('so_s1') AS p))$$) ->> 'state', '22023',
+          'a part whose counts do not cover every bit is refused');
 
 SELECT * FROM finish();
 ROLLBACK;

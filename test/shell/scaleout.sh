@@ -135,9 +135,9 @@ CREATE FOREIGN TABLE claims_s1 PARTITION OF claims FOR VALUES WITH (MODULUS 2, R
     SERVER shard1 OPTIONS (table_name 'claims');
 CREATE FOREIGN TABLE claims_s2 PARTITION OF claims FOR VALUES WITH (MODULUS 2, REMAINDER 1)
     SERVER shard2 OPTIONS (table_name 'claims');
-CREATE FOREIGN TABLE audit_part_s1 (version text, catalogue text, finding_set bytea, rows bigint)
+CREATE FOREIGN TABLE audit_part_s1 (version text, catalogue text, rows bigint, violated bigint[])
     SERVER shard1 OPTIONS (table_name 'claims_audit_part');
-CREATE FOREIGN TABLE audit_part_s2 (version text, catalogue text, finding_set bytea, rows bigint)
+CREATE FOREIGN TABLE audit_part_s2 (version text, catalogue text, rows bigint, violated bigint[])
     SERVER shard2 OPTIONS (table_name 'claims_audit_part');
 CREATE VIEW claims_audit AS
     SELECT * FROM j7599.audit_combine(ARRAY(
