@@ -8,7 +8,9 @@
 #                                              form over a table with a j7599.hcpcs_line column;
 #                                              audit and audit_legacy: audit_summary of the lines
 #                                              registered as generated, and with dates, units and
-#                                              days as text, as test/bench/legacy.sh makes them)
+#                                              days as text, as test/bench/legacy.sh makes them;
+#                                              enforce: INSERT ... SELECT of the valid lines into an
+#                                              enforced copy of the table, the trigger's path)
 #
 # perf:      samples the backend that runs each statement (perf record -p,
 #            call graphs), then prints the functions with the most samples of
@@ -60,6 +62,9 @@ fi
 bench_setup $DB "$ROWS" 10
 j7599_psql -d $DB -c 'VACUUM ANALYZE claims_src'
 STATEMENTS=${STATEMENTS:-is_valid validate}
+ARGS='line => c.hcpcs, payer => c.payer_name, service_date => c.dos, units => c.units, ndc => c.ndc,
+      pos => c.pos, dx => ARRAY[c.dx1, c.dx2], narrative => c.line_note, prior_auth => c.prior_auth,
+      days_supply => c.days_supply, transplant_date => c.transplant_date'
 case " $STATEMENTS " in
 *" line_ok "*)
 	# the lines a hcpcs_line column can hold, typed, as a CHECK constraint sees them
@@ -72,6 +77,17 @@ REGISTER_ARGS="line => 'hcpcs', payer => 'payer_name', service_date => 'dos', un
       prior_auth => 'prior_auth', days_supply => 'days_supply', transplant_date => 'transplant_date'"
 case " $STATEMENTS " in
 *" audit "*) j7599_psql -d $DB -c "SELECT j7599.register('claims_src', $REGISTER_ARGS)" >/dev/null ;;
+esac
+case " $STATEMENTS " in
+*" enforce "*)
+	j7599_psql -d $DB >/dev/null <<SQL
+CREATE TABLE claims_valid AS SELECT * FROM claims_src AS c WHERE j7599.is_valid($ARGS);
+CREATE TABLE claims_enforced (LIKE claims_src);
+SELECT j7599.register('claims_enforced', $REGISTER_ARGS);
+SELECT j7599.enforce('claims_enforced');
+VACUUM ANALYZE claims_valid;
+SQL
+	;;
 esac
 case " $STATEMENTS " in
 *" audit_legacy "*)
@@ -90,9 +106,6 @@ SQL
 esac
 chmod 755 "$J7599_TMP"
 
-ARGS='line => c.hcpcs, payer => c.payer_name, service_date => c.dos, units => c.units, ndc => c.ndc,
-      pos => c.pos, dx => ARRAY[c.dx1, c.dx2], narrative => c.line_note, prior_auth => c.prior_auth,
-      days_supply => c.days_supply, transplant_date => c.transplant_date'
 Q_IS_VALID="SELECT count(*) FILTER (WHERE j7599.is_valid($ARGS)) FROM claims_src AS c"
 Q_VALIDATE="SELECT count(*) FROM claims_src AS c, LATERAL j7599.validate($ARGS) AS f"
 Q_LINE_OK="SELECT count(*) FILTER (WHERE j7599.line_ok(line => c.line, units => c.units, ndc => c.ndc,
@@ -103,6 +116,7 @@ query_of() {
 	validate) echo "$Q_VALIDATE" ;;
 	line_ok) echo "$Q_LINE_OK" ;;
 	audit) echo "SELECT count(*) FROM j7599.audit_summary('claims_src')" ;;
+	enforce) echo "INSERT INTO claims_enforced SELECT * FROM claims_valid" ;;
 	audit_legacy) echo "SELECT count(*) FROM j7599.audit_summary('claims_legacy')" ;;
 	*) echo "profile.sh: unknown statement $1" >&2; exit 2 ;;
 	esac
