@@ -8,10 +8,6 @@ EXTVERSION  = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" j7599.contro
 
 MODULE_big  = j7599
 OBJS        = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
-# The rule engine spans several files that call each other for every row:
-# bind those calls inside the library (direct calls, not through the PLT).
-# Nothing outside the library calls them, so nothing else changes.
-SHLIB_LINK  = -Wl,-Bsymbolic-functions
 
 # The install script of the current version is assembled from ordered parts,
 # one job per file.  Released install scripts are kept as they shipped
@@ -52,6 +48,14 @@ EXTRA_CLEAN = build
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# The rule engine spans several files that call each other for every row:
+# bind those calls inside the library (direct calls, not through the PLT).
+# Nothing outside the library calls them, so nothing else changes.  (GNU ld
+# and its kin, on Linux.)
+ifeq ($(PORTNAME),linux)
+SHLIB_LINK += -Wl,-Bsymbolic-functions
+endif
 
 # PGXS does not track headers: every object depends on every header of src/
 # and every declaration (.def) the headers include.
