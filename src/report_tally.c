@@ -49,6 +49,10 @@ PG_FUNCTION_INFO_V1(j7599_report_tally_final);
 #define KIND_FINDINGS 'f'
 #define KIND_LINE	'l'
 
+/* units values remembered, and the longest remembered */
+#define UNITS_MEMO	8
+#define UNITS_MEMO_BYTES 16
+
 /* the format of a serialised state; another one is refused */
 #define TALLY_FORMAT 1
 
@@ -70,6 +74,15 @@ typedef struct report_tally
 	int			used;
 	tally_entry *slots;
 	StringInfoData buf;			/* the key being built */
+	/* the units values seen last, as bytes, and whether each is whole */
+	int			nmemo;
+	struct
+	{
+		int			len;
+		char		bytes[UNITS_MEMO_BYTES];
+		bool		whole;
+		int32		value;
+	}			memo[UNITS_MEMO];
 } report_tally;
 
 static report_tally *
@@ -162,30 +175,87 @@ tally_add_numeric(report_tally *t, tally_entry *e, Numeric u)
 	MemoryContextSwitchTo(old);
 }
 
+/* whether u is a whole number of scale 0 within int4 range, and which */
+static bool
+units_whole(Numeric u, int32 *value)
+{
+	bool		error = false;
+
+	if (numeric_is_nan(u) || numeric_is_inf(u) ||
+		DatumGetInt32(DirectFunctionCall1(numeric_scale, NumericGetDatum(u))) != 0)
+		return false;
+	*value = numeric_int4_opt_error(u, &error);
+	return !error;
+}
+
 /*
  * Units are added as SQL's sum() adds them, the result's scale the largest
  * of the values'.  Whole numbers of scale 0 (the common case) are added as
  * integers, without a numeric per row; an integer sum adds nothing to the
- * scale, so the result is the same.
+ * scale, so the result is the same.  A units column holds few distinct
+ * values: the last few are remembered by their bytes, so that most rows are
+ * read without decoding a numeric.
  */
 static void
-tally_add_units(report_tally *t, tally_entry *e, Numeric u)
+tally_add_units(report_tally *t, tally_entry *e, Datum d)
 {
-	if (!numeric_is_nan(u) && !numeric_is_inf(u) &&
-		DatumGetInt32(DirectFunctionCall1(numeric_scale, NumericGetDatum(u))) == 0)
-	{
-		bool		error = false;
-		int32		v = numeric_int4_opt_error(u, &error);
-		int64		sum;
+	struct varlena *raw = (struct varlena *) DatumGetPointer(d);
+	bool		plain = !VARATT_IS_EXTERNAL(raw) && !VARATT_IS_COMPRESSED(raw);
+	int			len = plain ? VARSIZE_ANY_EXHDR(raw) : 0;
+	const char *bytes = plain ? VARDATA_ANY(raw) : NULL;
+	bool		whole = false;
+	int32		value = 0;
+	int			i = 0;
+	int64		sum;
 
-		if (!error && !pg_add_s64_overflow(e->int_units, v, &sum))
+	if (plain && len <= UNITS_MEMO_BYTES)
+	{
+		for (i = 0; i < t->nmemo; i++)
+			if (t->memo[i].len == len && memcmp(t->memo[i].bytes, bytes, len) == 0)
+				break;
+		if (i < t->nmemo)
 		{
-			e->int_units = sum;
-			e->has_units = true;
-			return;
+			whole = t->memo[i].whole;
+			value = t->memo[i].value;
+		}
+		else
+		{
+			whole = units_whole(DatumGetNumeric(d), &value);
+			i = t->nmemo < UNITS_MEMO ? t->nmemo++ : (int) (e->lines % UNITS_MEMO);
+			t->memo[i].len = len;
+			memcpy(t->memo[i].bytes, bytes, len);
+			t->memo[i].whole = whole;
+			t->memo[i].value = value;
 		}
 	}
-	tally_add_numeric(t, e, u);
+	else
+		whole = units_whole(DatumGetNumeric(d), &value);
+	if (whole && !pg_add_s64_overflow(e->int_units, value, &sum))
+	{
+		e->int_units = sum;
+		e->has_units = true;
+		return;
+	}
+	tally_add_numeric(t, e, DatumGetNumeric(d));
+}
+
+/* adds the lines and units of s to e */
+static void
+tally_merge(report_tally *t, tally_entry *e, const tally_entry *s)
+{
+	e->lines += s->lines;
+	if (s->has_units)
+	{
+		int64		sum;
+
+		e->has_units = true;
+		if (pg_add_s64_overflow(e->int_units, s->int_units, &sum))
+			tally_add_numeric(t, e, int64_to_numeric(s->int_units));
+		else
+			e->int_units = sum;
+		if (s->units != NULL)
+			tally_add_numeric(t, e, s->units);
+	}
 }
 
 /* the sum of an entry's units (NULL when none) */
@@ -244,12 +314,12 @@ j7599_report_tally_add(PG_FUNCTION_ARGS)
 	report_tally *t = tally_state(fcinfo, 0);
 	StringInfo	buf = &t->buf;
 	tally_entry *e;
-	char		kind;
 
-	/* month, payer, place of service: lines and units */
+	/*
+	 * one lookup per row: the group of (month, payer, place of service, line,
+	 * finding set); final() adds the groups up into the three tallies
+	 */
 	resetStringInfo(buf);
-	kind = KIND_MONTH;
-	appendBinaryStringInfo(buf, &kind, 1);
 	if (PG_ARGISNULL(1))
 		key_part(buf, NULL, 0, true);
 	else
@@ -270,25 +340,12 @@ j7599_report_tally_add(PG_FUNCTION_ARGS)
 	}
 	key_varlena(buf, fcinfo, 2);
 	key_varlena(buf, fcinfo, 3);
-	e = tally_find(t, buf->data, buf->len);
-	e->lines++;
-	if (!PG_ARGISNULL(6))
-		tally_add_units(t, e, PG_GETARG_NUMERIC(6));
-
-	/* payer, finding set: lines */
-	resetStringInfo(buf);
-	kind = KIND_FINDINGS;
-	appendBinaryStringInfo(buf, &kind, 1);
-	key_varlena(buf, fcinfo, 2);
-	key_varlena(buf, fcinfo, 5);
-	tally_find(t, buf->data, buf->len)->lines++;
-
-	/* the line as stored: lines */
-	resetStringInfo(buf);
-	kind = KIND_LINE;
-	appendBinaryStringInfo(buf, &kind, 1);
 	key_varlena(buf, fcinfo, 4);
-	tally_find(t, buf->data, buf->len)->lines++;
+	key_varlena(buf, fcinfo, 5);
+	e = tally_find(t, buf->data, buf->len);
+	if (!PG_ARGISNULL(6))
+		tally_add_units(t, e, PG_GETARG_DATUM(6));
+	e->lines++;
 
 	PG_RETURN_POINTER(t);
 }
@@ -315,19 +372,7 @@ j7599_report_tally_combine(PG_FUNCTION_ARGS)
 		if (s->keylen == 0)
 			continue;
 		e = tally_find(a, s->key, s->keylen);
-		e->lines += s->lines;
-		if (s->has_units)
-		{
-			int64		sum;
-
-			e->has_units = true;
-			if (pg_add_s64_overflow(e->int_units, s->int_units, &sum))
-				tally_add_numeric(a, e, int64_to_numeric(s->int_units));
-			else
-				e->int_units = sum;
-			if (s->units != NULL)
-				tally_add_numeric(a, e, s->units);
-		}
+		tally_merge(a, e, s);
 	}
 	PG_RETURN_POINTER(a);
 }
@@ -434,6 +479,81 @@ part_text(const char **p, bool *isnull)
 	return *isnull ? (Datum) 0 : PointerGetDatum(cstring_to_text_with_len(data, len));
 }
 
+/* the encoded length of the key part at *p (its length word and bytes) */
+static int
+part_span(const char **p)
+{
+	int32		len;
+	int			span;
+
+	memcpy(&len, *p, sizeof(int32));
+	span = sizeof(int32) + (len < 0 ? 0 : len);
+	*p += span;
+	return span;
+}
+
+/* the three tallies, from the groups of (month, payer, pos, line, finding set) */
+static report_tally *
+tally_cells(report_tally *groups)
+{
+	report_tally *t = tally_create(CurrentMemoryContext);
+	StringInfo	buf = &t->buf;
+
+	for (int i = 0; i < groups->size; i++)
+	{
+		tally_entry *g = &groups->slots[i];
+		const char *p = g->key;
+		const char *month,
+				   *payer,
+				   *pos,
+				   *line,
+				   *fset;
+		int			month_len,
+					payer_len,
+					pos_len,
+					line_len,
+					fset_len;
+		char		kind;
+
+		if (g->keylen == 0)
+			continue;
+		month = p;
+		month_len = part_span(&p);
+		payer = p;
+		payer_len = part_span(&p);
+		pos = p;
+		pos_len = part_span(&p);
+		line = p;
+		line_len = part_span(&p);
+		fset = p;
+		fset_len = part_span(&p);
+		if (p != g->key + g->keylen)
+			elog(ERROR, "j7599: a report tally group of %d bytes does not parse", g->keylen);
+
+		resetStringInfo(buf);
+		kind = KIND_MONTH;
+		appendBinaryStringInfo(buf, &kind, 1);
+		appendBinaryStringInfo(buf, month, month_len);
+		appendBinaryStringInfo(buf, payer, payer_len);
+		appendBinaryStringInfo(buf, pos, pos_len);
+		tally_merge(t, tally_find(t, buf->data, buf->len), g);
+
+		resetStringInfo(buf);
+		kind = KIND_FINDINGS;
+		appendBinaryStringInfo(buf, &kind, 1);
+		appendBinaryStringInfo(buf, payer, payer_len);
+		appendBinaryStringInfo(buf, fset, fset_len);
+		tally_find(t, buf->data, buf->len)->lines += g->lines;
+
+		resetStringInfo(buf);
+		kind = KIND_LINE;
+		appendBinaryStringInfo(buf, &kind, 1);
+		appendBinaryStringInfo(buf, line, line_len);
+		tally_find(t, buf->data, buf->len)->lines += g->lines;
+	}
+	return t;
+}
+
 /*
  * The cells: (kind, month, payer, pos, line, finding_set, lines, units), the
  * columns a kind does not tally NULL.
@@ -461,7 +581,7 @@ j7599_report_tally_final(PG_FUNCTION_ARGS)
 	get_typlenbyvalalign(celltype, &typlen, &typbyval, &typalign);
 	if (PG_ARGISNULL(0))
 		PG_RETURN_ARRAYTYPE_P(construct_empty_array(celltype));
-	t = (report_tally *) PG_GETARG_POINTER(0);
+	t = tally_cells((report_tally *) PG_GETARG_POINTER(0));
 	cells = palloc(sizeof(Datum) * Max(t->used, 1));
 	for (int i = 0; i < t->size; i++)
 	{

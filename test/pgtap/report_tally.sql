@@ -79,7 +79,7 @@ CREATE TABLE rt_big AS
     SELECT i AS id, (ARRAY['J7599-KX', 'J7599', 'J759-KX', NULL])[1 + i % 4] AS line,
            (ARRAY['Medicare', 'Aetna', 'Nobody Inc', NULL])[1 + i % 7 % 4] AS payer,
            CASE WHEN i % 11 = 0 THEN NULL ELSE date '2023-01-01' + i % 500 END AS dos,
-           CASE WHEN i % 13 = 0 THEN NULL WHEN i % 17 = 0 THEN 0.25 ELSE i % 3 END::numeric AS units,
+           CASE WHEN i % 13 = 0 THEN NULL WHEN i % 17 = 0 THEN 0.25 ELSE i % 23 END::numeric AS units,
            (ARRAY['11', '12', NULL])[1 + i % 3] AS pos
     FROM generate_series(1, 30000) AS i;
 ANALYZE rt_big;
