@@ -4,22 +4,23 @@
  * j7599._report_tally(service_date date, payer text, pos text, line text,
  *                     finding_set bytea, units numeric)
  *
- * The one pass of the analysts' page as an aggregate: the page needs lines
- * and units by month, by payer and by place of service, lines by line as
- * stored, and lines by payer and set of findings, never the rows grouped by
- * all of these at once.  So every row is counted into three small tallies:
+ * The one pass of the analysts' page as an aggregate.  The page needs
+ * three tallies, never the rows grouped by all their keys at once:
  *
  *   'm'  (month, payer spelling, place of service)  lines and units
  *   'f'  (payer spelling, finding set)               lines
  *   'l'  (line as stored)                            lines
  *
- * The month is worked out here from the date (the first day of its month),
- * once per row and without a timestamp.  Keys are kept as bytes in one open
- * addressing hash table (a kind byte, then each part with its length, -1 for
- * NULL); the state is the table, allocated in the aggregate's context.
- * Parallel workers tally their share; serialise, deserialise and combine add
- * the shares up in the leader.  The final function returns the tallies as an
- * array of j7599._report_cell, which SQL unnests (j7599._report_cells).
+ * Per row: the month is worked out from the date (the first day of its
+ * month, no timestamp), and the row is counted into its group of (month,
+ * payer, pos, line, finding set): one key of bytes (each part its length,
+ * -1 for NULL, then its bytes), one hash, one probe of an open addressing
+ * table kept in the aggregate's context.  Units are added as integers where
+ * they are whole (see tally_add_units).  Parallel workers tally their share;
+ * serialise, deserialise and combine add the shares up in the leader.  The
+ * final function adds the groups (a few thousand) up into the three tallies
+ * and returns them as an array of j7599._report_cell, which SQL unnests
+ * (j7599._report_cells).
  */
 #include "postgres.h"
 
@@ -481,13 +482,17 @@ part_text(const char **p, bool *isnull)
 
 /* the encoded length of the key part at *p (its length word and bytes) */
 static int
-part_span(const char **p)
+part_span(const char **p, const char *end)
 {
 	int32		len;
 	int			span;
 
+	if (end - *p < (ptrdiff_t) sizeof(int32))
+		elog(ERROR, "j7599: a report tally group does not parse");
 	memcpy(&len, *p, sizeof(int32));
 	span = sizeof(int32) + (len < 0 ? 0 : len);
+	if (end - *p < span)
+		elog(ERROR, "j7599: a report tally group does not parse");
 	*p += span;
 	return span;
 }
@@ -518,17 +523,17 @@ tally_cells(report_tally *groups)
 		if (g->keylen == 0)
 			continue;
 		month = p;
-		month_len = part_span(&p);
+		month_len = part_span(&p, g->key + g->keylen);
 		payer = p;
-		payer_len = part_span(&p);
+		payer_len = part_span(&p, g->key + g->keylen);
 		pos = p;
-		pos_len = part_span(&p);
+		pos_len = part_span(&p, g->key + g->keylen);
 		line = p;
-		line_len = part_span(&p);
+		line_len = part_span(&p, g->key + g->keylen);
 		fset = p;
-		fset_len = part_span(&p);
+		fset_len = part_span(&p, g->key + g->keylen);
 		if (p != g->key + g->keylen)
-			elog(ERROR, "j7599: a report tally group of %d bytes does not parse", g->keylen);
+			elog(ERROR, "j7599: a report tally group does not parse");
 
 		resetStringInfo(buf);
 		kind = KIND_MONTH;

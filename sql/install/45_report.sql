@@ -9,6 +9,10 @@
  * payer spelling, place of service, the line as it is stored, the set of
  * findings); what needs a function per value (payer resolution, the code and
  * modifiers of a line) then runs once per distinct value of the groups.
+ * The page, j7599.report, needs only three tallies of the rows (by month,
+ * payer and place of service; by payer and set of findings; by line), not
+ * their groups by every key: it reads the table through _report_cells, whose
+ * C aggregate _report_tally makes the three in the same one pass.
  */
 
 -- The expressions over a registered table (alias t) that the figures group
