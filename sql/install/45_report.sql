@@ -9,6 +9,10 @@
  * payer spelling, place of service, the line as it is stored, the set of
  * findings); what needs a function per value (payer resolution, the code and
  * modifiers of a line) then runs once per distinct value of the groups.
+ * The page, j7599.report, needs only three tallies of the rows (by month,
+ * payer and place of service; by payer and set of findings; by line), not
+ * their groups by every key: it reads the table through _report_cells, whose
+ * C aggregate _report_tally makes the three in the same one pass.
  */
 
 -- The expressions over a registered table (alias t) that the figures group
@@ -127,6 +131,96 @@ END
 $$;
 COMMENT ON FUNCTION j7599._report_groups(regclass, text[]) IS
 'Internal: one pass over a registered table, its rows grouped by the raw values of the keys asked for (month, payer, pos, line, findings); per group the month, payer spelling and the payer id it resolves to, place of service, code and modifiers of the line, set of findings, lines and units. Runs as the caller';
+
+/*
+ * The one pass of the page (j7599.report): not the rows grouped by every key
+ * at once, but the three tallies the page reads, made by the C aggregate
+ * _report_tally (src/report_tally.c) in one scan that parallel workers
+ * share.  A row per cell: kind 'm' (month, payer spelling, place of service:
+ * lines and units), 'f' (payer spelling, set of findings: lines) or 'l' (the
+ * line as stored: lines); the columns a kind does not tally are NULL.
+ */
+CREATE TYPE j7599._report_cell AS (kind text, month date, payer text, pos text, line text, finding_set bytea,
+                                   lines bigint, units numeric);
+COMMENT ON TYPE j7599._report_cell IS
+'Internal: one cell of j7599._report_tally: kind m (month, payer, pos: lines, units), f (payer, finding_set: lines) or l (line: lines)';
+
+CREATE FUNCTION j7599._report_tally_add(state internal, service_date date, payer text, pos text, line text,
+                                        finding_set bytea, units numeric) RETURNS internal
+    AS 'MODULE_PATHNAME', 'j7599_report_tally_add' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION j7599._report_tally_add(internal, date, text, text, text, bytea, numeric) IS
+'Internal: counts one row into the state of j7599._report_tally';
+CREATE FUNCTION j7599._report_tally_combine(a internal, b internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'j7599_report_tally_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION j7599._report_tally_combine(internal, internal) IS
+'Internal: adds two states of j7599._report_tally (parallel workers'' shares)';
+CREATE FUNCTION j7599._report_tally_serial(state internal) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'j7599_report_tally_serial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION j7599._report_tally_serial(internal) IS
+'Internal: a state of j7599._report_tally as bytes, passed from a parallel worker to the leader';
+CREATE FUNCTION j7599._report_tally_deserial(bytes bytea, dummy internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'j7599_report_tally_deserial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION j7599._report_tally_deserial(bytea, internal) IS
+'Internal: a state of j7599._report_tally read back from j7599._report_tally_serial';
+CREATE FUNCTION j7599._report_tally_final(state internal) RETURNS j7599._report_cell[]
+    AS 'MODULE_PATHNAME', 'j7599_report_tally_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION j7599._report_tally_final(internal) IS
+'Internal: the cells of j7599._report_tally';
+CREATE AGGREGATE j7599._report_tally(service_date date, payer text, pos text, line text, finding_set bytea,
+                                     units numeric) (
+    SFUNC = j7599._report_tally_add,
+    STYPE = internal,
+    COMBINEFUNC = j7599._report_tally_combine,
+    SERIALFUNC = j7599._report_tally_serial,
+    DESERIALFUNC = j7599._report_tally_deserial,
+    FINALFUNC = j7599._report_tally_final,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE j7599._report_tally(date, text, text, text, bytea, numeric) IS
+'Internal: the tallies of the page in one pass: lines and units by (first day of the month, payer, pos), lines by (payer, finding_set) and by line, as j7599._report_cell values';
+-- callers need the aggregate, not its parts
+REVOKE ALL ON FUNCTION j7599._report_tally_add(internal, date, text, text, text, bytea, numeric),
+    j7599._report_tally_combine(internal, internal), j7599._report_tally_serial(internal),
+    j7599._report_tally_deserial(bytea, internal), j7599._report_tally_final(internal) FROM PUBLIC;
+
+-- The cells of a registered table, each with what its payer spelling
+-- resolves to and the code and modifiers of its line (once per distinct
+-- value, as in _report_groups).  Runs as the caller.
+CREATE FUNCTION j7599._report_cells(tbl regclass)
+RETURNS TABLE(kind text, month date, payer text, payer_id text, pos text, code text, modifiers text[],
+              finding_set bytea, lines bigint, units numeric)
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r j7599.registration := j7599._registration(tbl);
+    c record := j7599._report_columns(tbl);
+    service_date text := 'NULL::date';
+BEGIN
+    -- the date itself: the aggregate finds its month (_report_columns has
+    -- checked the column)
+    IF r.service_date IS NOT NULL THEN
+        service_date := CASE j7599._column_kind(tbl, r.service_date, 'service_date')
+                        WHEN 'text' THEN format('j7599._legacy_date(t.%I::text)', r.service_date)
+                        ELSE format('t.%I::date', r.service_date) END;
+    END IF;
+    -- every CTE MATERIALIZED: the aggregate runs once, payer_resolve and the
+    -- line functions once per distinct value
+    RETURN QUERY EXECUTE
+        'WITH a AS MATERIALIZED (SELECT j7599._report_tally(' || service_date || ', ' || c.payer || ', ' || c.pos
+        || ', (' || c.line || ')::text, j7599._finding_mask(' || j7599._call_args(tbl) || '), ('
+        || c.units || ')::numeric) AS cells FROM ' || tbl::text || ' AS t), '
+        || 'g AS MATERIALIZED (SELECT x.* FROM a CROSS JOIN LATERAL unnest(a.cells) AS x), '
+        || 'p AS MATERIALIZED (SELECT s.payer, j7599.payer_resolve(s.payer) AS payer_id '
+        || 'FROM (SELECT DISTINCT g.payer FROM g WHERE g.payer IS NOT NULL) AS s), '
+        || 'l AS MATERIALIZED (SELECT s.line, j7599.code(s.hl) AS code, j7599.modifiers(s.hl) AS modifiers '
+        || 'FROM (SELECT DISTINCT g.line, CASE WHEN j7599.is_hcpcs_line(g.line) THEN g.line::j7599.hcpcs_line END AS hl '
+        || 'FROM g WHERE g.line IS NOT NULL) AS s) '
+        || 'SELECT g.kind, g.month, g.payer, p.payer_id, g.pos, l.code, l.modifiers, g.finding_set, g.lines, g.units '
+        || 'FROM g LEFT JOIN p ON p.payer = g.payer LEFT JOIN l ON l.line = g.line';
+END
+$$;
+COMMENT ON FUNCTION j7599._report_cells(regclass) IS
+'Internal: the one pass of j7599.report over a registered table: the cells of j7599._report_tally (kind m: lines and units by month, payer and place of service; f: lines by payer and set of findings; l: lines by line), with the payer id each spelling resolves to and the code and modifiers of each line. Runs as the caller';
 
 CREATE FUNCTION j7599.utilisation(tbl regclass)
 RETURNS TABLE(month date, payer_id text, pos text, code text, lines bigint, units numeric)

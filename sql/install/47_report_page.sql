@@ -1,9 +1,10 @@
 /*
  * j7599.report(tbl): the analysts' page.  The table is read once: the one
- * pass of _report_groups, grouped by month, payer spelling, place of service,
- * line as stored and set of findings (the rule engine runs once per row, as
- * in audit_summary), is materialised once, and every section is derived from
- * it in the same statement: lines and units by month, payer and place of
+ * pass of _report_cells, the aggregate _report_tally over every row (lines
+ * and units by month, payer spelling and place of service; lines by payer
+ * spelling and set of findings, the rule engine running once per row as in
+ * audit_summary; lines by line as stored), is materialised once, and every
+ * section is derived from it in the same statement: lines and units by month, payer and place of
  * service (as utilisation counts them), modifier usage (as modifier_usage),
  * the per-rule totals (the numbers of audit_summary) and the shares by payer,
  * and the unresolved spellings (as unresolved_payers).  The audit history,
@@ -42,12 +43,14 @@ DECLARE
     page text;
 BEGIN
     -- ---------------------------------------------- the one pass, and every figure from it
-    WITH g AS MATERIALIZED (SELECT * FROM j7599._report_groups(tbl, '{month,payer,pos,line,findings}')),
-    bm AS (SELECT g.month, sum(g.lines) AS lines, sum(g.units) AS units FROM g GROUP BY 1),
-    bp AS (SELECT g.payer_id, sum(g.lines) AS lines, sum(g.units) AS units FROM g GROUP BY 1),
-    bs AS (SELECT g.pos, sum(g.lines) AS lines, sum(g.units) AS units FROM g GROUP BY 1),
-    -- modifiers, as modifier_usage counts them
-    mc AS (SELECT g.code, g.modifiers AS mods, sum(g.lines) AS n FROM g WHERE g.code IS NOT NULL GROUP BY 1, 2),
+    WITH g AS MATERIALIZED (SELECT * FROM j7599._report_cells(tbl)),
+    -- lines and units: the cells of kind m
+    bm AS (SELECT g.month, sum(g.lines) AS lines, sum(g.units) AS units FROM g WHERE g.kind = 'm' GROUP BY 1),
+    bp AS (SELECT g.payer_id, sum(g.lines) AS lines, sum(g.units) AS units FROM g WHERE g.kind = 'm' GROUP BY 1),
+    bs AS (SELECT g.pos, sum(g.lines) AS lines, sum(g.units) AS units FROM g WHERE g.kind = 'm' GROUP BY 1),
+    -- modifiers, as modifier_usage counts them (the cells of kind l)
+    mc AS (SELECT g.code, g.modifiers AS mods, sum(g.lines) AS n FROM g WHERE g.kind = 'l' AND g.code IS NOT NULL
+           GROUP BY 1, 2),
     mt AS (SELECT mc.code, sum(mc.n) AS n FROM mc GROUP BY 1),
     mm AS (SELECT mc.code, x.modifier, sum(mc.n) AS n
            FROM mc CROSS JOIN LATERAL (SELECT DISTINCT u AS modifier FROM unnest(mc.mods) AS u) AS x GROUP BY 1, 2
@@ -57,12 +60,12 @@ BEGIN
                   row_number() OVER (ORDER BY mm.code, mm.n DESC, mm.modifier NULLS LAST) AS o
            FROM mm JOIN mt ON mt.code = mm.code),
     -- findings by payer: the sets of findings are read against _finding_bits
-    -- (bit n as get_bit() reads it), once per (payer, set)
+    -- (bit n as get_bit() reads it), once per (payer, set): the cells of kind f
     b AS MATERIALIZED (SELECT * FROM j7599._finding_bits()),
     fs AS (SELECT f.*, EXISTS (SELECT 1 FROM b WHERE b.severity = 'error' AND b.bit_no < 8 * length(f.fset)
                                                  AND get_bit(f.fset, b.bit_no) = 1) AS has_error
            FROM (SELECT coalesce(g.payer_id, '') AS k, g.finding_set AS fset, sum(g.lines) AS n
-                 FROM g GROUP BY 1, 2) AS f),
+                 FROM g WHERE g.kind = 'f' GROUP BY 1, 2) AS f),
     fb AS (SELECT fs.k, fs.n, b.rule, b.severity
            FROM fs JOIN b ON b.bit_no < 8 * length(fs.fset) AND get_bit(fs.fset, b.bit_no) = 1),
     pl AS (SELECT fs.k, sum(fs.n) AS lines, coalesce(sum(fs.n) FILTER (WHERE length(fs.fset) = 0), 0) AS clean,
@@ -71,7 +74,7 @@ BEGIN
     pr AS (SELECT fb.k, fb.rule, fb.severity, sum(fb.n) AS n FROM fb GROUP BY 1, 2, 3),
     -- unresolved spellings, as unresolved_payers counts them
     un AS (SELECT g.payer, sum(g.lines) AS lines, row_number() OVER (ORDER BY sum(g.lines) DESC, g.payer) AS o
-           FROM g WHERE g.payer IS NOT NULL AND g.payer_id IS NULL GROUP BY 1)
+           FROM g WHERE g.kind = 'm' AND g.payer IS NOT NULL AND g.payer_id IS NULL GROUP BY 1)
     SELECT (SELECT array_agg(to_char(bm.month, 'YYYY-MM') ORDER BY bm.month) FROM bm WHERE bm.month IS NOT NULL),
            (SELECT array_agg(bm.lines ORDER BY bm.month) FROM bm WHERE bm.month IS NOT NULL),
            (SELECT array_agg(bm.units ORDER BY bm.month) FROM bm WHERE bm.month IS NOT NULL),

@@ -8,8 +8,9 @@
 # table; in each run, one session times, interleaved (the order alternates),
 #   audit_summary   SELECT * FROM j7599.audit_summary(tbl)
 #   report          SELECT j7599.report(tbl)
-#   one_pass        the one pass of the report alone (j7599._report_groups
-#                   with every key), where the build has it
+#   one_pass        the one pass of the report alone (j7599._report_cells;
+#                   in a build without it, j7599._report_groups with every
+#                   key), where the build has it
 #   utilisation, modifier_usage, unresolved_payers (the cheap passes)
 # with the cluster's parallel settings.  Prints the medians, each one's ratio
 # to audit_summary, and the ratio report / audit_summary against its goal
@@ -44,7 +45,10 @@ declare -A Q=(
 	[unresolved_payers]="SELECT count(*) FROM j7599.unresolved_payers('claims_src')"
 )
 NAMES=(audit_summary report utilisation modifier_usage unresolved_payers)
-if [ "$(j7599_psql -d $DB -At -c "SELECT to_regprocedure('j7599._report_groups(regclass,text[])') IS NOT NULL")" = t ]; then
+if [ "$(j7599_psql -d $DB -At -c "SELECT to_regprocedure('j7599._report_cells(regclass)') IS NOT NULL")" = t ]; then
+	Q[one_pass]="SELECT count(*) FROM j7599._report_cells('claims_src')"
+	NAMES=(audit_summary report one_pass utilisation modifier_usage unresolved_payers)
+elif [ "$(j7599_psql -d $DB -At -c "SELECT to_regprocedure('j7599._report_groups(regclass,text[])') IS NOT NULL")" = t ]; then
 	Q[one_pass]="SELECT count(*) FROM j7599._report_groups('claims_src', '{month,payer,pos,line,findings}')"
 	NAMES=(audit_summary report one_pass utilisation modifier_usage unresolved_payers)
 fi

@@ -51,9 +51,9 @@ SELECT is(ARRAY(SELECT proname FROM ext_functions
                 '_finding_bits', '_finding_mask', '_finding_tally', '_install_trigger', '_key_text', '_legacy_date', '_legacy_number', '_line_or_null',
                 '_place_quarantine_notice', '_place_trigger', '_quarantine_last_id', '_quarantine_partitions',
                 '_quarantine_quiet',
-                '_refuse_if_enforced_by_parent', '_registration', '_report_axis', '_report_bars', '_report_color',
+                '_refuse_if_enforced_by_parent', '_registration', '_report_axis', '_report_bars', '_report_cells', '_report_color',
                 '_report_columns', '_report_esc', '_report_groups', '_report_lines', '_report_num',
-                '_report_section', '_report_table', '_require_owner', '_row_findings', '_row_key',
+                '_report_section', '_report_table', '_report_tally', '_require_owner', '_row_findings', '_row_key',
                 '_slice_where', '_unrouted_partition']::name[],
           'the internal functions executable by PUBLIC are exactly those the public functions call as the caller');
 
