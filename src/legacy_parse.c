@@ -14,20 +14,9 @@ is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-/* n digits at p (all of them digits) as a number */
-static int
-digits_value(const char *p, size_t n)
-{
-	int			v = 0;
-
-	for (size_t i = 0; i < n; i++)
-		v = v * 10 + (p[i] - '0');
-	return v;
-}
-
-/* the same, up to 18 digits */
+/* n digits at p (all of them digits, at most 18) as a number */
 static int64_t
-digits_value64(const char *p, size_t n)
+digits_value(const char *p, size_t n)
 {
 	int64_t		v = 0;
 
@@ -86,17 +75,17 @@ legacy_parse_date(const char *s, size_t len, int *y, int *m, int *d)
 	if (len == 10 && s[4] == '-' && s[7] == '-' &&
 		all_digits(s, 4) && all_digits(s + 5, 2) && all_digits(s + 8, 2))
 	{
-		*y = digits_value(s, 4);
-		*m = digits_value(s + 5, 2);
-		*d = digits_value(s + 8, 2);
+		*y = (int) digits_value(s, 4);
+		*m = (int) digits_value(s + 5, 2);
+		*d = (int) digits_value(s + 8, 2);
 		return valid_ymd(*y, *m, *d) ? LEGACY_OK : LEGACY_MALFORMED;
 	}
 	if (len == 10 && s[2] == '/' && s[5] == '/' &&
 		all_digits(s, 2) && all_digits(s + 3, 2) && all_digits(s + 6, 4))
 	{
-		*m = digits_value(s, 2);
-		*d = digits_value(s + 3, 2);
-		*y = digits_value(s + 6, 4);
+		*m = (int) digits_value(s, 2);
+		*d = (int) digits_value(s + 3, 2);
+		*y = (int) digits_value(s + 6, 4);
 		return valid_ymd(*y, *m, *d) ? LEGACY_OK : LEGACY_MALFORMED;
 	}
 
@@ -107,9 +96,9 @@ legacy_parse_date(const char *s, size_t len, int *y, int *m, int *d)
 	if (a == len && a == 8)
 	{
 		/* YYYYMMDD */
-		*y = digits_value(s, 4);
-		*m = digits_value(s + 4, 2);
-		*d = digits_value(s + 6, 2);
+		*y = (int) digits_value(s, 4);
+		*m = (int) digits_value(s + 4, 2);
+		*d = (int) digits_value(s + 6, 2);
 	}
 	else if (a == 4 && a < len && s[a] == '-')
 	{
@@ -120,9 +109,9 @@ legacy_parse_date(const char *s, size_t len, int *y, int *m, int *d)
 		c = digit_run(s + 6 + b, len - 6 - b);
 		if (c < 1 || c > 2 || 6 + b + c != len)
 			return LEGACY_MALFORMED;
-		*y = digits_value(s, 4);
-		*m = digits_value(s + 5, b);
-		*d = digits_value(s + 6 + b, c);
+		*y = (int) digits_value(s, 4);
+		*m = (int) digits_value(s + 5, b);
+		*d = (int) digits_value(s + 6 + b, c);
 	}
 	else if (a >= 1 && a <= 2 && a < len && s[a] == '/')
 	{
@@ -133,9 +122,9 @@ legacy_parse_date(const char *s, size_t len, int *y, int *m, int *d)
 		c = digit_run(s + a + b + 2, len - a - b - 2);
 		if (c != 4 || a + b + 2 + c != len)
 			return LEGACY_MALFORMED;
-		*m = digits_value(s, a);
-		*d = digits_value(s + a + 1, b);
-		*y = digits_value(s + a + b + 2, 4);
+		*m = (int) digits_value(s, a);
+		*d = (int) digits_value(s + a + 1, b);
+		*y = (int) digits_value(s + a + b + 2, 4);
 	}
 	else
 		return LEGACY_MALFORMED;
@@ -160,7 +149,7 @@ legacy_parse_number(const char *s, size_t len, bool whole_only,
 		*start = 0;
 		*nlen = len;
 		*is_int = true;
-		*value = digits_value64(s, len);
+		*value = digits_value(s, len);
 		return LEGACY_OK;
 	}
 	util_trim_blanks(&s, &len, &off);

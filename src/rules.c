@@ -194,8 +194,6 @@ rules_payer(rctx *r)
 char *
 rules_add(rctx *r, rule_id id, rule_severity sev, const char *source)
 {
-	rule_findings *out = r->out;
-	rule_finding *f;
 
 	/* a warehouse's setting (rule_setting) has the last word */
 	if (r->settings != NULL && r->settings[id] != PC_SETTING_NONE)
@@ -204,9 +202,17 @@ rules_add(rctx *r, rule_id id, rule_severity sev, const char *source)
 			return NULL;
 		sev = (rule_severity) r->settings[id];
 	}
-	out->n_by_severity[sev]++;
 	if (sev == RULE_SEV_ERROR && r->stop_at_error)
 		r->stop = true;
+	return rules_record(r->out, id, sev, source, r->msgs);
+}
+
+char *
+rules_record(rule_findings *out, rule_id id, rule_severity sev, const char *source, bool msgs)
+{
+	rule_finding *f;
+
+	out->n_by_severity[sev]++;
 	if (out->count >= RULES_MAX_FINDINGS)
 	{
 		out->dropped++;
@@ -218,7 +224,7 @@ rules_add(rctx *r, rule_id id, rule_severity sev, const char *source)
 	f->field = rules_catalogue[id].field;
 	f->source = source ? source : "j7599";
 	f->message[0] = '\0';
-	return r->msgs ? f->message : NULL;
+	return msgs ? f->message : NULL;
 }
 
 /* ------------------------------------------------------------------ run */

@@ -172,26 +172,12 @@ typedef struct cl_run
 static char *
 cadd(cl_run *r, rule_id id, const cl_item *it, const char *source)
 {
-	rule_findings *out = r->out;
 	rule_severity sev;
-	rule_finding *f;
 
 	/* the catalogue's severity, then a warehouse's setting (rule_setting) */
 	if (!rules_claim_severity(r->c, id, it->payer, (it->l->flags & CL_DATE) != 0, it->l->date, &sev))
 		return NULL;			/* set off for this payer and date */
-	out->n_by_severity[sev]++;
-	if (out->count >= RULES_MAX_FINDINGS)
-	{
-		out->dropped++;
-		return NULL;
-	}
-	f = &out->items[out->count++];
-	f->rule = id;
-	f->severity = sev;
-	f->field = rules_catalogue[id].field;
-	f->source = source ? source : "j7599";
-	f->message[0] = '\0';
-	return r->msgs ? f->message : NULL;
+	return rules_record(r->out, id, sev, source, r->msgs);
 }
 
 bool

@@ -114,6 +114,14 @@ extern char *rules_add(rctx *r, rule_id id, rule_severity sev, const char *sourc
 #define add(r, id, sev, source) rules_add((r), (id), (sev), (source))
 
 /*
+ * Appends a finding of a severity already decided (settings applied) to out
+ * and returns where to write its message (NULL when msgs is false or the
+ * finding did not fit): the common tail of rules_add and the claim rules'.
+ */
+extern char *rules_record(rule_findings *out, rule_id id, rule_severity sev, const char *source,
+						  bool msgs) pg_attribute_cold;
+
+/*
  * Formats a message into a finding (rules.c).  A message cut at
  * RULES_MESSAGE_MAX is cut back to the last whole character, so it stays
  * valid in the database encoding.
