@@ -228,7 +228,7 @@ has_unrouted_marker(Relation rel)
 	return false;
 }
 
-static void
+static pg_noinline pg_attribute_cold void
 build_map(enforce_map *map, Relation rel, Trigger *trig, bool before)
 {
 	Oid			nsp = get_namespace_oid("j7599", false);

@@ -1727,7 +1727,8 @@ snapshot_id_matches(const pc_snapshot_id *id, Snapshot s)
  * snapshot and with the latest one; when they differ, the cache is bound to
  * the loading snapshot (see pc_get).
  */
-static void
+/* cold and out of line: pc_get, which every row calls, stays a few lines */
+static pg_noinline pg_attribute_cold void
 load(Snapshot active)
 {
 	MemoryContext cxt;
@@ -1847,7 +1848,7 @@ load(Snapshot active)
  * transaction): take in what other sessions committed, and drop a cache
  * bound to a snapshot this query does not share.
  */
-static void
+static pg_noinline void
 new_query(Snapshot active, TimestampTz ts)
 {
 	last_statement = ts;
