@@ -640,8 +640,14 @@ j7599_finding_bits(PG_FUNCTION_ARGS)
 
 /* -------------------------------------------------------------- line_ok */
 
-Datum
-j7599_line_ok(PG_FUNCTION_ARGS)
+/*
+ * line_ok(line, units, ndc, pos, dx): the table-free rules.  The line is a
+ * hcpcs_line, or (text_line) text for CHECK constraints on legacy text
+ * columns, where a line that is not valid hcpcs_line input is false (it is
+ * LINE_MALFORMED), never an error.
+ */
+static Datum
+line_ok_common(FunctionCallInfo fcinfo, bool text_line)
 {
 	rule_input	in;
 
@@ -650,7 +656,10 @@ j7599_line_ok(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	rules_input_init(&in);
-	rules_set_line_value(&in, PG_GETARG_HCPCS_LINE(0));
+	if (text_line)
+		rules_set_line_text(&in, PG_GETARG_DATUM(0), false);
+	else
+		rules_set_line_value(&in, PG_GETARG_HCPCS_LINE(0));
 	rules_set_units_numeric(&in, PG_GETARG_DATUM(1), PG_ARGISNULL(1));
 	rules_set_ndc_text(&in, PG_GETARG_DATUM(2), PG_ARGISNULL(2));
 	rules_set_text(&in.pos, PG_GETARG_DATUM(3), PG_ARGISNULL(3));
@@ -658,27 +667,16 @@ j7599_line_ok(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL(rules_line_ok(&in));
 }
 
-/*
- * line_ok(line text, ...): the line as text, for CHECK constraints on legacy
- * text columns.  A line that is not valid hcpcs_line input is false (it is
- * LINE_MALFORMED), never an error.
- */
+Datum
+j7599_line_ok(PG_FUNCTION_ARGS)
+{
+	return line_ok_common(fcinfo, false);
+}
+
 Datum
 j7599_line_ok_text(PG_FUNCTION_ARGS)
 {
-	rule_input	in;
-
-	if (PG_NARGS() != 5)
-		elog(ERROR, "j7599: line_ok called with %d arguments, expected 5", PG_NARGS());
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	rules_input_init(&in);
-	rules_set_line_text(&in, PG_GETARG_DATUM(0), false);
-	rules_set_units_numeric(&in, PG_GETARG_DATUM(1), PG_ARGISNULL(1));
-	rules_set_ndc_text(&in, PG_GETARG_DATUM(2), PG_ARGISNULL(2));
-	rules_set_text(&in.pos, PG_GETARG_DATUM(3), PG_ARGISNULL(3));
-	rules_add_dx(&in, PG_GETARG_DATUM(4), PG_ARGISNULL(4), true);
-	PG_RETURN_BOOL(rules_line_ok(&in));
+	return line_ok_common(fcinfo, true);
 }
 
 /*
