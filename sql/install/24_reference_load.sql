@@ -71,6 +71,43 @@ BEGIN
 END
 $$;
 
+-- Checks the rows of a loader's staging query `src` (its key column `key`
+-- and description column `descr`, normalised): every key of the form
+-- `key_pattern` (22023, naming the first that is not, as `key_what`, with
+-- `key_hint`), every row with a description (22023, "no <descr_what> for
+-- <subject><key>"), no key twice (21000).
+CREATE OR REPLACE FUNCTION j7599._staging_keys(staging regclass, src text, key text, key_pattern text,
+                                               key_what text, key_hint text, descr text, descr_what text,
+                                               subject text) RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    bad text;
+BEGIN
+    EXECUTE format('SELECT min(%I) FROM (%s) AS s WHERE %I !~ %L', key, src, key, key_pattern) INTO bad;
+    IF bad IS NOT NULL THEN
+        RAISE EXCEPTION 'staging table % holds "%", which is not %', staging, bad, key_what
+            USING ERRCODE = 'invalid_parameter_value', HINT = key_hint;
+    END IF;
+    EXECUTE format('SELECT min(%I) FROM (%s) AS s WHERE coalesce(%I, %L) = %L', key, src, descr, '', '') INTO bad;
+    IF bad IS NOT NULL THEN
+        RAISE EXCEPTION 'staging table % has no % for %', staging, descr_what, subject || bad
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    EXECUTE format('SELECT min(%I) FROM (SELECT %I FROM (%s) AS s GROUP BY %I HAVING count(*) > 1) AS d',
+                   key, key, src, key)
+        INTO bad;
+    IF bad IS NOT NULL THEN
+        RAISE EXCEPTION 'staging table % holds % more than once', staging, bad
+            USING ERRCODE = 'cardinality_violation';
+    END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION j7599._staging_keys(regclass, text, text, text, text, text, text, text, text) FROM PUBLIC;
+COMMENT ON FUNCTION j7599._staging_keys(regclass, text, text, text, text, text, text, text, text) IS
+'Internal: refuses a loader''s staging rows with a malformed key, no description or a key given twice (used by the loaders)';
+
 -- Checks that `staging` has the columns the loader reads (42703 if not).
 CREATE OR REPLACE FUNCTION j7599.staging_check(staging regclass, VARIADIC needed text[]) RETURNS void
 LANGUAGE plpgsql STABLE STRICT
@@ -102,7 +139,6 @@ DECLARE
         'SELECT upper(btrim(s.code::text)) AS code, btrim(s.long_description::text) AS long_description, '
         'nullif(btrim(s.short_description::text), %L) AS short_description '
         'FROM %s AS s WHERE nullif(btrim(s.code::text), %L) IS NOT NULL', '', staging, '');
-    bad text;
     n_file bigint;
     n_force bigint;
     n_ins bigint;
@@ -116,22 +152,9 @@ BEGIN
     END IF;
     PERFORM j7599.staging_check(staging, 'code', 'long_description', 'short_description');
 
-    EXECUTE format('SELECT min(code) FROM (%s) AS s WHERE code !~ %L', src, '^[A-Z][0-9]{4}$') INTO bad;
-    IF bad IS NOT NULL THEN
-        RAISE EXCEPTION 'staging table % holds "%", which is not a HCPCS Level II code', staging, bad
-            USING ERRCODE = 'invalid_parameter_value', HINT = 'A HCPCS Level II code is a letter and four digits.';
-    END IF;
-    EXECUTE format('SELECT min(code) FROM (%s) AS s WHERE coalesce(long_description, %L) = %L', src, '', '') INTO bad;
-    IF bad IS NOT NULL THEN
-        RAISE EXCEPTION 'staging table % has no long description for %', staging, bad
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    EXECUTE format('SELECT min(code) FROM (SELECT code FROM (%s) AS s GROUP BY code HAVING count(*) > 1) AS d', src)
-        INTO bad;
-    IF bad IS NOT NULL THEN
-        RAISE EXCEPTION 'staging table % holds % more than once', staging, bad
-            USING ERRCODE = 'cardinality_violation';
-    END IF;
+    PERFORM j7599._staging_keys(staging, src, 'code', '^[A-Z][0-9]{4}$', 'a HCPCS Level II code',
+                                'A HCPCS Level II code is a letter and four digits.',
+                                'long_description', 'long description', '');
 
     -- refusals, before anything changes: an empty file, and a file that
     -- would close more than a tenth of the codes in force on `effective`
@@ -211,7 +234,6 @@ DECLARE
         'SELECT CASE WHEN btrim(s.code::text) ~ %L THEN %L || btrim(s.code::text) ELSE btrim(s.code::text) END AS code, '
         'btrim(s.name::text) AS name '
         'FROM %s AS s WHERE nullif(btrim(s.code::text), %L) IS NOT NULL', '^[0-9]$', '0', staging, '');
-    bad text;
     n_file bigint;
     n_force bigint;
     n_ins bigint;
@@ -230,22 +252,8 @@ BEGIN
     END IF;
     PERFORM j7599.staging_check(staging, 'code', 'name');
 
-    EXECUTE format('SELECT min(code) FROM (%s) AS s WHERE code !~ %L', src, '^[0-9]{2}$') INTO bad;
-    IF bad IS NOT NULL THEN
-        RAISE EXCEPTION 'staging table % holds "%", which is not a place-of-service code', staging, bad
-            USING ERRCODE = 'invalid_parameter_value', HINT = 'A place-of-service code is two digits.';
-    END IF;
-    EXECUTE format('SELECT min(code) FROM (%s) AS s WHERE coalesce(name, %L) = %L', src, '', '') INTO bad;
-    IF bad IS NOT NULL THEN
-        RAISE EXCEPTION 'staging table % has no name for place of service %', staging, bad
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    EXECUTE format('SELECT min(code) FROM (SELECT code FROM (%s) AS s GROUP BY code HAVING count(*) > 1) AS d', src)
-        INTO bad;
-    IF bad IS NOT NULL THEN
-        RAISE EXCEPTION 'staging table % holds % more than once', staging, bad
-            USING ERRCODE = 'cardinality_violation';
-    END IF;
+    PERFORM j7599._staging_keys(staging, src, 'code', '^[0-9]{2}$', 'a place-of-service code',
+                                'A place-of-service code is two digits.', 'name', 'name', 'place of service ');
 
     -- refusals, before anything changes (as in load_hcpcs_codes)
     EXECUTE format('SELECT count(*) FROM (%s) AS s', src) INTO n_file;
@@ -324,7 +332,6 @@ DECLARE
         'SELECT upper(btrim(s.modifier::text)) AS modifier, btrim(s.description::text) AS description '
         'FROM %s AS s WHERE nullif(btrim(s.modifier::text), %L) IS NOT NULL', staging, '');
     version text := coalesce(to_char(effective, 'YYYY-MM-DD'), 'loaded');
-    bad text;
     n_file bigint;
     n_force bigint;
     n_ins bigint;
@@ -339,23 +346,8 @@ BEGIN
     END IF;
     PERFORM j7599.staging_check(staging, 'modifier', 'description');
 
-    EXECUTE format('SELECT min(modifier) FROM (%s) AS s WHERE modifier !~ %L', src, '^[0-9A-Z]{2}$') INTO bad;
-    IF bad IS NOT NULL THEN
-        RAISE EXCEPTION 'staging table % holds "%", which is not a modifier', staging, bad
-            USING ERRCODE = 'invalid_parameter_value', HINT = 'A modifier is two letters or digits.';
-    END IF;
-    EXECUTE format('SELECT min(modifier) FROM (%s) AS s WHERE coalesce(description, %L) = %L', src, '', '') INTO bad;
-    IF bad IS NOT NULL THEN
-        RAISE EXCEPTION 'staging table % has no description for modifier %', staging, bad
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    EXECUTE format('SELECT min(modifier) FROM (SELECT modifier FROM (%s) AS s GROUP BY modifier HAVING count(*) > 1) AS d',
-                   src)
-        INTO bad;
-    IF bad IS NOT NULL THEN
-        RAISE EXCEPTION 'staging table % holds % more than once', staging, bad
-            USING ERRCODE = 'cardinality_violation';
-    END IF;
+    PERFORM j7599._staging_keys(staging, src, 'modifier', '^[0-9A-Z]{2}$', 'a modifier',
+                                'A modifier is two letters or digits.', 'description', 'description', 'modifier ');
 
     -- refusals, before anything changes (as in load_hcpcs_codes); only Level
     -- II modifiers can be closed, so only they count

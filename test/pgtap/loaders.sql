@@ -7,7 +7,7 @@
 --
 -- Runs in one transaction and rolls back.
 BEGIN;
-SELECT plan(58);
+SELECT plan(68);
 
 -- the SQLSTATE, message, detail and hint of a statement's error, or 'ok'
 CREATE FUNCTION pg_temp.loaders_error(stmt text) RETURNS text
@@ -271,6 +271,61 @@ SELECT results_eq($$SELECT valid, drug_name, shipped FROM j7599.ndc_code WHERE c
                   $$VALUES ('[2025-10-01,2026-01-01)'::daterange, 'Cellcept - IV', true),
                            ('[2026-01-01,2026-04-01)'::daterange, 'Cellcept IV (2026)', false)$$,
                   'crosswalk: the old name keeps its quarter, the new name has the next');
+
+-- the staging rows' keys and descriptions, for the three code-list loaders:
+-- a malformed key, a row without a description and a key given twice are
+-- each refused with their message, before anything changes
+CREATE TEMP TABLE keys_before AS
+SELECT pg_temp.loaders_state('j7599.hcpcs_code') AS hcpcs, pg_temp.loaders_state('j7599.place_of_service') AS pos,
+       pg_temp.loaders_state('j7599.modifier') AS mods;
+CREATE TEMP TABLE keys_hcpcs (code text, long_description text, short_description text);
+CREATE TEMP TABLE keys_pos (code text, name text);
+CREATE TEMP TABLE keys_mod (modifier text, description text);
+
+INSERT INTO keys_hcpcs VALUES ('J75', 'short code', NULL);
+SELECT is(pg_temp.loaders_error($$SELECT * FROM j7599.load_hcpcs_codes('keys_hcpcs', '2025', 'x')$$),
+          '22023 | staging table keys_hcpcs holds "J75", which is not a HCPCS Level II code |  | A HCPCS Level II code is a letter and four digits.',
+          'load_hcpcs_codes: a malformed code');
+UPDATE keys_hcpcs SET code = 'J7599', long_description = ' ';
+SELECT is(pg_temp.loaders_error($$SELECT * FROM j7599.load_hcpcs_codes('keys_hcpcs', '2025', 'x')$$),
+          '22023 | staging table keys_hcpcs has no long description for J7599 |  | ',
+          'load_hcpcs_codes: a code without its description');
+UPDATE keys_hcpcs SET long_description = 'NOC immunosuppressive';
+INSERT INTO keys_hcpcs VALUES ('j7599 ', 'again', NULL);
+SELECT is(pg_temp.loaders_error($$SELECT * FROM j7599.load_hcpcs_codes('keys_hcpcs', '2025', 'x')$$),
+          '21000 | staging table keys_hcpcs holds J7599 more than once |  | ',
+          'load_hcpcs_codes: a code twice (as normalised)');
+
+INSERT INTO keys_pos VALUES ('1A', 'office');
+SELECT is(pg_temp.loaders_error($$SELECT * FROM j7599.load_place_of_service('keys_pos', 'x')$$),
+          '22023 | staging table keys_pos holds "1A", which is not a place-of-service code |  | A place-of-service code is two digits.',
+          'load_place_of_service: a malformed code');
+UPDATE keys_pos SET code = '11', name = NULL;
+SELECT is(pg_temp.loaders_error($$SELECT * FROM j7599.load_place_of_service('keys_pos', 'x')$$),
+          '22023 | staging table keys_pos has no name for place of service 11 |  | ',
+          'load_place_of_service: a code without its name');
+UPDATE keys_pos SET name = 'Office';
+INSERT INTO keys_pos VALUES ('11', 'Office again');
+SELECT is(pg_temp.loaders_error($$SELECT * FROM j7599.load_place_of_service('keys_pos', 'x')$$),
+          '21000 | staging table keys_pos holds 11 more than once |  | ',
+          'load_place_of_service: a code twice');
+
+INSERT INTO keys_mod VALUES ('KXX', 'too long');
+SELECT is(pg_temp.loaders_error($$SELECT * FROM j7599.load_modifiers('keys_mod', 'x')$$),
+          '22023 | staging table keys_mod holds "KXX", which is not a modifier |  | A modifier is two letters or digits.',
+          'load_modifiers: a malformed modifier');
+UPDATE keys_mod SET modifier = 'KX', description = '';
+SELECT is(pg_temp.loaders_error($$SELECT * FROM j7599.load_modifiers('keys_mod', 'x')$$),
+          '22023 | staging table keys_mod has no description for modifier KX |  | ',
+          'load_modifiers: a modifier without its description');
+UPDATE keys_mod SET description = 'requirements met';
+INSERT INTO keys_mod VALUES ('kx', 'again');
+SELECT is(pg_temp.loaders_error($$SELECT * FROM j7599.load_modifiers('keys_mod', 'x')$$),
+          '21000 | staging table keys_mod holds KX more than once |  | ',
+          'load_modifiers: a modifier twice (as normalised)');
+SELECT is(ARRAY[pg_temp.loaders_state('j7599.hcpcs_code'), pg_temp.loaders_state('j7599.place_of_service'),
+                pg_temp.loaders_state('j7599.modifier')],
+          (SELECT ARRAY[hcpcs, pos, mods] FROM keys_before), '... and none of these refusals changed a code list');
 
 SELECT * FROM finish();
 ROLLBACK;
